@@ -1,0 +1,12 @@
+// Subcommands of starcsim. Each lives in its own cmd_*.cpp and adds itself to the app.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace starc::cli {
+
+// Each function adds one subcommand to `app`; the subcommand's callback does the work and
+// throws std::exception with a message naming the bad input on error.
+// (declarations are added here as commands are implemented)
+
+}  // namespace starc::cli

@@ -1,0 +1,26 @@
+// starcsim: the command-line front end of the starc-pim co-simulator.
+//
+// Every error reaches main as an exception whose message names the bad input; main prints it
+// as one line on stderr and exits non-zero.
+#include <cstdio>
+#include <exception>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include "commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"starcsim: RTL co-simulation of HBM-PIM sparse attention (STARC)"};
+  app.require_subcommand(1);
+  // Subcommands register here, one line each.
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "starcsim: error: {}\n", e.what());
+    return 1;
+  }
+  return 0;
+}

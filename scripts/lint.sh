@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Lints every RTL module with Verilator (--lint-only -Wall), Icarus (-g2012) and Yosys
+# (read_verilog -sv). Any warning or error from any tool fails the run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+RTL=rtl
+PKG=$RTL/pim_pkg.sv
+fail=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+mods=()
+for f in "$RTL"/*.sv; do
+  [ "$f" = "$PKG" ] && continue
+  mods+=("$(basename "$f" .sv)")
+done
+for m in "${mods[@]}"; do
+  # Verilator: the module as top, other modules found by file name in rtl/.
+  if ! verilator --lint-only -Wall -y "$RTL" "$RTL/lint.vlt" "$PKG" "$RTL/$m.sv" --top-module "$m" >"$log" 2>&1 \
+     || [ -s "$log" ]; then
+    echo "lint: verilator: $m"; cat "$log"; fail=1
+  fi
+  # Icarus: elaborate the module as root.
+  if ! iverilog -g2012 -o /dev/null -y "$RTL" -Y .sv "$PKG" "$RTL/$m.sv" -s "$m" >"$log" 2>&1 \
+     || [ -s "$log" ]; then
+    echo "lint: iverilog: $m"; cat "$log"; fail=1
+  fi
+done
+# Yosys: read every file, elaborate each module as top; warnings count as failures.
+all_files=("$PKG")
+for m in "${mods[@]}"; do all_files+=("$RTL/$m.sv"); done
+for m in "${mods[@]}"; do
+  if ! yosys -q -p "read_verilog -sv ${all_files[*]}; hierarchy -check -top $m; proc" >"$log" 2>&1 \
+     || grep -qi "warning" "$log"; then
+    echo "lint: yosys: $m"; cat "$log"; fail=1
+  fi
+done
+if [ $fail -eq 0 ]; then
+  echo "lint: ${#mods[@]} modules clean on verilator, iverilog and yosys"
+fi
+exit $fail
