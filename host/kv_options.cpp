@@ -1,0 +1,281 @@
+#include "kv_options.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <sstream>
+#include <stdexcept>
+
+#include <fmt/core.h>
+
+#include "npy.hpp"
+
+namespace starc {
+namespace {
+
+std::string shape_str(const std::vector<std::size_t>& shape) {
+  std::string s = "(";
+  for (std::size_t i = 0; i < shape.size(); ++i) s += fmt::format("{}{}", i ? ", " : "", shape[i]);
+  return s + ")";
+}
+
+std::string index_str(std::size_t flat, const std::vector<std::size_t>& shape) {
+  std::vector<std::size_t> idx(shape.size());
+  for (std::size_t i = shape.size(); i-- > 0;) {
+    idx[i] = flat % shape[i];
+    flat /= shape[i];
+  }
+  std::string s = shape_str(idx);
+  s.front() = '[';
+  s.back() = ']';
+  return s;
+}
+
+// Converts one array to values exactly representable in `fmt`, validating every element.
+std::vector<float> convert(const NpyArray& a, const std::string& name, const std::string& kv_dtype,
+                           pim::Fmt fmt) {
+  if (a.dtype == NpyDtype::u2 && fmt != pim::Fmt::bf16) {
+    throw std::runtime_error(fmt::format(
+        "{}: uint16 data is read as bfloat16 bit patterns only with --kv-dtype bf16 (got "
+        "--kv-dtype {})",
+        name, kv_dtype));
+  }
+  if (a.dtype == NpyDtype::f2 && fmt == pim::Fmt::bf16) {
+    throw std::runtime_error(fmt::format(
+        "{}: float16 data with --kv-dtype bf16 would be re-rounded to bfloat16; use --kv-dtype "
+        "fp16 (or auto), or store bfloat16 bits as uint16",
+        name));
+  }
+  const std::size_t n = a.element_count();
+  std::vector<float> out(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    float x;
+    if (a.dtype == NpyDtype::f4) {
+      const float raw = a.f32(i);
+      if (!std::isfinite(raw)) {
+        throw std::runtime_error(fmt::format("{}: {} at {} (KV data must be finite)", name,
+                                             std::isnan(raw) ? "NaN" : "Inf",
+                                             index_str(i, a.shape)));
+      }
+      x = pim::decode_input(pim::encode_input(raw, fmt), fmt);
+      if (!std::isfinite(x)) {
+        throw std::runtime_error(fmt::format(
+            "{}: value {} at {} overflows {} when rounded{}", name, raw, index_str(i, a.shape),
+            pim::fmt_name(fmt), fmt == pim::Fmt::fp16 ? " (max 65504); try --kv-dtype bf16" : ""));
+      }
+    } else {
+      x = pim::decode_input(a.u16(i), a.dtype == NpyDtype::u2 ? pim::Fmt::bf16 : pim::Fmt::fp16);
+      if (!std::isfinite(x)) {
+        throw std::runtime_error(fmt::format("{}: {} at {} (KV data must be finite)", name,
+                                             std::isnan(x) ? "NaN" : "Inf",
+                                             index_str(i, a.shape)));
+      }
+    }
+    out[i] = x;
+  }
+  return out;
+}
+
+pim::Fmt fmt_of_dtype(const std::string& kv_dtype) {
+  if (kv_dtype == "auto" || kv_dtype == "fp16") return pim::Fmt::fp16;
+  if (kv_dtype == "bf16") return pim::Fmt::bf16;
+  throw std::invalid_argument(
+      fmt::format("--kv-dtype: unknown value '{}' (expected auto, fp16 or bf16)", kv_dtype));
+}
+
+std::vector<std::string> split_kinds(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (item.empty()) {
+      throw std::invalid_argument(fmt::format("--head-kinds: empty kind in '{}'", text));
+    }
+    out.push_back(item);
+  }
+  if (out.empty()) throw std::invalid_argument("--head-kinds: no head kind given");
+  return out;
+}
+
+}  // namespace
+
+void add_kv_options(CLI::App& cmd, KvOptions& o) {
+  cmd.add_option("--kv", o.kv_dir,
+                 "KV trace directory with k.npy, v.npy ([L,D] or [H,L,D]) and q.npy ([S,D] or "
+                 "[H,S,D]); default: the built-in synthetic workload");
+  cmd.add_option("--kv-dtype", o.kv_dtype,
+                 "simulation input format: auto|fp16 (float32 rounded to fp16) or bf16 "
+                 "(uint16 read as bfloat16 bits, float32 rounded to bf16)")
+      ->capture_default_str();
+  cmd.add_option("--context", o.context,
+                 "context length L (synthetic default 4096; trace: 0 = from k.npy)");
+  cmd.add_option("--steps", o.steps,
+                 "decode steps S (synthetic default 16; trace: 0 = all queries of q.npy, "
+                 "fewer = the first S queries)");
+  cmd.add_option("--head-dim", o.head_dim, "head dimension D (synthetic default 128)");
+  cmd.add_option("--heads", o.heads,
+                 "heads (synthetic: default = number of --head-kinds, kinds cycled; trace: "
+                 "first N heads)");
+  cmd.add_option("--head-kinds", o.head_kinds,
+                 "synthetic head kinds, comma separated: retrieval, local, aggregation")
+      ->capture_default_str();
+  cmd.add_option("--seed", o.seed, "synthetic workload seed")->capture_default_str();
+
+  SyntheticParams& s = o.synthetic;
+  auto mark = [&o](const std::string& flag) {
+    return [&o, flag](const std::string&) { o.synthetic_flag = flag; };
+  };
+  auto knob = [&](const char* flag, auto& value, const char* help) {
+    cmd.add_option(flag, value, help)->capture_default_str()->each(mark(flag));
+  };
+  knob("--syn-topics", s.topics, "synthetic: recurring topics");
+  knob("--syn-rank", s.rank, "synthetic: rank of the semantic key subspace (even)");
+  knob("--syn-segment-min", s.segment_min, "synthetic: shortest segment (tokens)");
+  knob("--syn-segment-max", s.segment_max, "synthetic: longest segment (tokens)");
+  knob("--syn-topic-scale", s.topic_scale, "synthetic: norm of the topic component of a key");
+  knob("--syn-lowrank-noise", s.lowrank_noise, "synthetic: norm of the low-rank key noise");
+  knob("--syn-iso-noise", s.iso_noise, "synthetic: per-element isotropic key noise");
+  knob("--syn-pos-scale", s.pos_scale, "synthetic: positional component per rotary pair");
+  knob("--syn-outliers", s.outliers, "synthetic: outlier key channels");
+  knob("--syn-outlier-offset", s.outlier_offset, "synthetic: fixed offset of outlier channels");
+  knob("--syn-sinks", s.sinks, "synthetic: attention-sink tokens at the start");
+  knob("--syn-sink-logit", s.sink_logit, "synthetic: logit bonus of sink tokens");
+  knob("--syn-rope-base", s.rope_base, "synthetic: RoPE base (10000 = LLaMA-2)");
+  knob("--syn-value-ar", s.value_ar, "synthetic: AR(1) coefficient of values along the sequence");
+  knob("--syn-value-topic-scale", s.value_topic_scale, "synthetic: topic component of values");
+  knob("--syn-retrieval-logit", s.retrieval_logit, "synthetic: retrieval query-topic logit");
+  knob("--syn-local-logit", s.local_logit, "synthetic: local head logit at distance 0");
+  knob("--syn-local-topic-logit", s.local_topic_logit, "synthetic: local head current-topic logit");
+  knob("--syn-query-noise-logit", s.query_noise_logit, "synthetic: std of query-noise logits");
+}
+
+KvSource load_kv(const KvOptions& o) {
+  const pim::Fmt fmt = fmt_of_dtype(o.kv_dtype);
+  if (!o.kv_dir.empty()) {
+    if (!o.synthetic_flag.empty()) {
+      throw std::invalid_argument(fmt::format(
+          "{}: applies to the synthetic workload only, not to --kv {}", o.synthetic_flag,
+          o.kv_dir));
+    }
+    return load_kv_trace(o.kv_dir, o.kv_dtype, o.heads, o.steps, o.context, o.head_dim);
+  }
+  if (o.context < 0) throw std::invalid_argument(fmt::format("--context: {} is negative", o.context));
+  if (o.steps < 0) throw std::invalid_argument(fmt::format("--steps: {} is negative", o.steps));
+  if (o.heads < 0) throw std::invalid_argument(fmt::format("--heads: {} is negative", o.heads));
+  if (o.head_dim < 0) {
+    throw std::invalid_argument(fmt::format("--head-dim: {} is negative", o.head_dim));
+  }
+  SyntheticParams p = o.synthetic;
+  if (o.context) p.context = o.context;
+  if (o.steps) p.steps = o.steps;
+  if (o.head_dim) p.head_dim = o.head_dim;
+  p.seed = o.seed;
+  const std::vector<std::string> kinds = split_kinds(o.head_kinds);
+  const std::size_t heads = o.heads ? static_cast<std::size_t>(o.heads) : kinds.size();
+  p.kinds.clear();
+  for (std::size_t h = 0; h < heads; ++h) p.kinds.push_back(kinds[h % kinds.size()]);
+  return generate_synthetic(p, fmt);
+}
+
+KvSource load_kv_trace(const std::string& dir, const std::string& kv_dtype, int heads, int steps,
+                       int context, int head_dim) {
+  namespace fs = std::filesystem;
+  const pim::Fmt fmt = fmt_of_dtype(kv_dtype);
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    throw std::runtime_error(fmt::format("--kv {}: not a directory", dir));
+  }
+  const char* names[3] = {"k.npy", "v.npy", "q.npy"};
+  NpyArray arr[3];
+  std::string path[3];
+  for (int i = 0; i < 3; ++i) {
+    path[i] = (fs::path(dir) / names[i]).string();
+    if (!fs::exists(path[i], ec)) {
+      throw std::runtime_error(fmt::format(
+          "--kv {}: missing file {} (a trace holds k.npy, v.npy and q.npy)", dir, names[i]));
+    }
+    arr[i] = read_npy(path[i]);
+  }
+  const auto& ks = arr[0].shape;
+  const std::size_t rank = ks.size();
+  if (rank != 2 && rank != 3) {
+    throw std::runtime_error(fmt::format("{}: rank {} shape {}, expected [L, D] or [H, L, D]",
+                                         path[0], rank, shape_str(ks)));
+  }
+  for (int i = 1; i < 3; ++i) {
+    if (arr[i].shape.size() != rank) {
+      throw std::runtime_error(fmt::format("{}: rank {} shape {}, but k.npy has rank {} {}",
+                                           path[i], arr[i].shape.size(),
+                                           shape_str(arr[i].shape), rank, shape_str(ks)));
+    }
+  }
+  if (arr[1].shape != ks) {
+    throw std::runtime_error(fmt::format("{}: shape {} differs from k.npy {}", path[1],
+                                         shape_str(arr[1].shape), shape_str(ks)));
+  }
+  const auto& qs = arr[2].shape;
+  const std::size_t H = rank == 3 ? ks[0] : 1;
+  const std::size_t L = ks[rank - 2], D = ks[rank - 1];
+  const std::size_t S = qs[rank - 2];
+  if (qs[rank - 1] != D) {
+    throw std::runtime_error(fmt::format("{}: head dim D = {} differs from k.npy D = {}", path[2],
+                                         qs[rank - 1], D));
+  }
+  if (rank == 3 && qs[0] != H) {
+    throw std::runtime_error(fmt::format("{}: {} heads, but k.npy has {}", path[2], qs[0], H));
+  }
+  if (H == 0) throw std::runtime_error(fmt::format("{}: no heads (H = 0)", path[0]));
+  if (D == 0 || D % 64 != 0) {
+    throw std::runtime_error(fmt::format(
+        "{}: head dim D = {} is not a positive multiple of 64 (4 banks x 16 lanes)", path[0], D));
+  }
+  if (S == 0) throw std::runtime_error(fmt::format("{}: no queries (S = 0)", path[2]));
+  if (S > L) {
+    throw std::runtime_error(fmt::format("{}: S = {} queries exceed the L = {} tokens of k.npy",
+                                         path[2], S, L));
+  }
+  if (L - S < 1) {
+    throw std::runtime_error(fmt::format(
+        "{}: L - S = {} - {} leaves no prefill token (step s attends to the first L - S + s + 1 "
+        "tokens; need L - S >= 1)",
+        path[2], L, S));
+  }
+  if (heads < 0 || static_cast<std::size_t>(heads) > H) {
+    throw std::invalid_argument(fmt::format("--heads: {} outside [0, {}] for --kv {}", heads, H, dir));
+  }
+  if (steps < 0 || static_cast<std::size_t>(steps) > S) {
+    throw std::invalid_argument(fmt::format("--steps: {} outside [0, {}] (queries in q.npy)", steps, S));
+  }
+  if (head_dim != 0 && static_cast<std::size_t>(head_dim) != D) {
+    throw std::invalid_argument(fmt::format("--head-dim: {} differs from the trace's D = {}", head_dim, D));
+  }
+  const std::size_t S_use = steps ? static_cast<std::size_t>(steps) : S;
+  const std::size_t L_use = L - S + S_use;
+  if (context != 0 && static_cast<std::size_t>(context) != L_use) {
+    throw std::invalid_argument(fmt::format(
+        "--context: {} differs from the trace's L = {} (with {} steps); a trace's context is "
+        "set by its files and --steps",
+        context, L_use, S_use));
+  }
+  const std::vector<float> k = convert(arr[0], path[0], kv_dtype, fmt);
+  const std::vector<float> v = convert(arr[1], path[1], kv_dtype, fmt);
+  const std::vector<float> q = convert(arr[2], path[2], kv_dtype, fmt);
+
+  KvSource src;
+  src.fmt = fmt;
+  const std::size_t H_use = heads ? static_cast<std::size_t>(heads) : H;
+  src.description = fmt::format("trace {} ({} heads of {}, L={}, S={}, D={}, k.npy {}, fmt={})",
+                                dir, H_use, H, L_use, S_use, D, npy_descr(arr[0].dtype),
+                                pim::fmt_name(fmt));
+  const auto Li = static_cast<Eigen::Index>(L_use), Si = static_cast<Eigen::Index>(S_use),
+             Di = static_cast<Eigen::Index>(D);
+  for (std::size_t h = 0; h < H_use; ++h) {
+    KvHead head;
+    head.keys = Eigen::Map<const Matrix>(k.data() + h * L * D, Li, Di);
+    head.values = Eigen::Map<const Matrix>(v.data() + h * L * D, Li, Di);
+    head.queries = Eigen::Map<const Matrix>(q.data() + h * S * D, Si, Di);
+    src.heads.push_back(std::move(head));
+  }
+  return src;
+}
+
+}  // namespace starc

@@ -1,0 +1,54 @@
+// Command-line options that choose a KV source, shared by every subcommand that needs KV
+// data (run, kv-stats, ...), and the loader that validates them and produces a KvSource.
+//
+// Source: `--kv DIR` reads a trace (k.npy, v.npy: [L, D] or [H, L, D]; q.npy: [S, D] or
+// [H, S, D]; float16, float32, or uint16 bfloat16 bits with --kv-dtype bf16); without it the
+// built-in synthetic workload (synthetic_kv.hpp) is generated.
+// --kv-dtype: auto (default) = fp16 simulation format, float32 data rounded to fp16 (an
+// overflow to infinity is an error); fp16 = same; bf16 = bf16 simulation format, uint16 data
+// taken as bf16 bits, float32 rounded to bf16 (float16 data rejected: it would be re-rounded).
+// --context / --steps / --heads: for a trace, 0 (default) takes everything in the files;
+// --steps S' < S uses the first S' queries and the first L - S + S' tokens (so step s still
+// attends to L' - S' + s + 1 tokens); --context must then equal that or be 0; --heads N takes
+// the first N heads. For the synthetic workload 0 means the default (4096, 16, 1).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "kv_source.hpp"
+#include "synthetic_kv.hpp"
+
+namespace starc {
+
+struct KvOptions {
+  std::string kv_dir;              // empty: synthetic workload
+  std::string kv_dtype = "auto";   // auto | fp16 | bf16
+  int context = 0;                 // L; 0: default / whole trace
+  int steps = 0;                   // S; 0: default / whole trace
+  int head_dim = 0;                // D (synthetic only; for a trace 0 or must match)
+  int heads = 0;                   // number of heads; 0: default (synthetic 1) / all
+  std::string head_kinds = "retrieval";  // synthetic: comma list, cycled over the heads
+  std::uint64_t seed = 1;          // synthetic seed
+  SyntheticParams synthetic;       // the synthetic knobs (context/steps/head_dim/kinds/seed
+                                   // there are overridden by the fields above)
+  std::string synthetic_flag;      // set by add_kv_options when a --syn-* flag is given:
+                                   // load_kv rejects it together with --kv
+};
+
+// Adds --kv, --kv-dtype, --context, --steps, --head-dim, --heads, --head-kinds, --seed and
+// the synthetic knobs (--syn-*) to `cmd`, bound to `o`.
+void add_kv_options(CLI::App& cmd, KvOptions& o);
+
+// Validates the options and loads the trace or generates the synthetic workload. Throws
+// std::runtime_error / std::invalid_argument naming the file or flag and the problem.
+KvSource load_kv(const KvOptions& o);
+
+// Reads a trace directory (used by load_kv). fmt is the simulation format chosen by
+// --kv-dtype; heads/steps/context as in KvOptions (0 = all).
+KvSource load_kv_trace(const std::string& dir, const std::string& kv_dtype, int heads = 0,
+                       int steps = 0, int context = 0, int head_dim = 0);
+
+}  // namespace starc
