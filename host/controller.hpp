@@ -1,0 +1,85 @@
+// Memory controller of one PIM channel (DESIGN.md section 5): turns the reads of a phase
+// (pim::ReadList) into a timed command stream, issuing every command as early as the timing
+// table allows.
+//
+// Modes:
+// - lockstep: rows are walked in rounds (a round = one row index, each bank group at most
+//   once); PREA closes the previous round, ACTAB opens the row in every bank, one MACAB per
+//   column of the union of the round's columns, masked to the bank groups that need it.
+// - per-bg: every bank group walks its own reads; its 4 banks are closed and opened with
+//   single-bank PRE/ACT while other bank groups keep the MACAB stream busy; a MACAB serves
+//   every ready bank group that still needs its column (the column needed by the most ready
+//   groups is chosen, ties to the lower column).
+// Work-conserving: the schedule is built cycle by cycle, and at every cycle where some pending
+// command is legal (TimingState::check) one is issued; priorities: MACAB, row commands
+// (oldest read first, PRE before ACT), then WRGB/MVGB, then MVSB.
+//
+// Data flow per phase: dot mode starts with WRGB of the query (banks x cols_per_token
+// commands; the global buffer is shared by all bank groups); after the last MACAB of a read,
+// MVSB moves that bank group's slot scores out, and it must come before that group's next
+// MACAB (the accumulators are per slot of the open row). Axpy mode writes a read's slot
+// scalars with MVGB (ceil(slots/lanes) commands) after the group's previous read's last
+// MACAB and before its first one, and ends with one MVSB per bank group that had reads.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string_view>
+#include <vector>
+
+#include "dram_timing.hpp"
+#include "pim_command.hpp"
+#include "pim_org.hpp"
+#include "read_list.hpp"
+#include "timing_state.hpp"
+
+namespace pim {
+
+enum class CtrlMode { lockstep, per_bg };
+CtrlMode parse_ctrl_mode(std::string_view text);  // "lockstep" / "per-bg", throws otherwise
+std::string_view ctrl_mode_name(CtrlMode m);
+
+struct PhaseRequest {
+  Mode mode = Mode::dot;
+  ReadList reads;
+  // dot: the query (head_dim elements) sent with WRGB at phase start; empty: no WRGB.
+  std::vector<std::uint16_t> query;
+  // axpy: the slot scalars (slots_per_row elements) of read `index` of `reads`.
+  std::function<std::vector<std::uint16_t>(std::size_t index)> scalars;
+  // Close every open row at the end of the phase (PREA in lockstep, PREs in per-bg).
+  bool close_rows = true;
+};
+
+struct PhaseSchedule {
+  std::vector<Command> cmds;
+  // For each MVSB of cmds (in order): the index of the read it returns (dot) or the global
+  // bank group (axpy).
+  std::vector<std::size_t> result_source;
+};
+
+class Controller {
+ public:
+  Controller(const Org& org, const Timing& timing, CtrlMode mode, unsigned head_dim);
+
+  // Schedules one phase; its first command is at or after `start` and after every command
+  // already issued. Throws std::invalid_argument naming a bad read.
+  PhaseSchedule schedule(const PhaseRequest& phase, std::uint64_t start);
+
+  std::uint64_t next_cycle() const { return next_cycle_; }
+  const TimingState& timing_state() const { return ts_; }
+
+ private:
+  void validate(const PhaseRequest& phase) const;
+  bool try_issue(Command& c, std::uint64_t cycle, PhaseSchedule& out);
+
+  Org org_;
+  Timing timing_;
+  CtrlMode mode_;
+  unsigned head_dim_;
+  unsigned cpt_;
+  unsigned slots_;
+  TimingState ts_;
+  std::uint64_t next_cycle_ = 0;
+};
+
+}  // namespace pim

@@ -1,0 +1,135 @@
+#include "timing_state.hpp"
+
+namespace pim {
+
+TimingState::TimingState(const Org& org, const Timing& timing)
+    : org_(org),
+      t_(timing),
+      banks_(org.total_banks()),
+      ranks_(org.pseudo_channels * org.ranks),
+      bg_act_(org.total_bank_groups(), kNever),
+      bg_col_(org.total_bank_groups(), kNever) {}
+
+bool TimingState::address_ok(const Command& c) const {
+  const bool bank_addr = c.op == Op::ACT || c.op == Op::PRE;
+  const bool bg_addr = bank_addr || c.op == Op::MVGB || c.op == Op::MVSB;
+  if (bg_addr && (c.pch >= org_.pseudo_channels || c.rank >= org_.ranks || c.bg >= org_.bank_groups))
+    return false;
+  if ((bank_addr || c.op == Op::WRGB) && c.bank >= org_.banks) return false;
+  if ((c.op == Op::ACT || c.op == Op::ACTAB) && c.row >= org_.rows) return false;
+  if ((c.op == Op::MACAB || c.op == Op::WRGB || c.op == Op::MVGB) && c.col >= org_.columns) return false;
+  if (c.op == Op::MACAB) {
+    const unsigned n = org_.total_bank_groups();
+    if (n < 64 && (c.mask >> n) != 0) return false;
+  }
+  return c.op != Op::NOP;
+}
+
+std::uint32_t TimingState::check(const Command& c, std::uint64_t cycle) const {
+  const auto now = static_cast<std::int64_t>(cycle);
+  auto since = [now](std::int64_t t) { return now - t; };
+  std::uint32_t err = 0;
+  auto flag = [&err](Rule r) { err |= 1u << r; };
+  if (!address_ok(c)) return 1u << kRuleAddress;
+  if (now <= last_cmd_ || now < cmd_bus_free_) flag(kRuleCmdBus);
+  if (is_data_command(c.op) && now < data_bus_free_) flag(kRuleDataBus);
+
+  auto check_act = [&](const Bank& b) {
+    if (b.open) flag(kRuleActOpen);
+    if (since(b.pre) < t_.nRP) flag(kRuleRP);
+    if (since(b.act) < t_.nRC) flag(kRuleRC);
+  };
+  auto check_pre = [&](const Bank& b) {
+    if (!b.open) return;  // no-op
+    if (since(b.act) < t_.nRAS) flag(kRuleRAS);
+    if (since(b.mac) < t_.nRTPL) flag(kRuleRTPL);
+  };
+  const unsigned nb = org_.banks;
+  switch (c.op) {
+    case Op::ACTAB:
+      for (const Bank& b : banks_) check_act(b);
+      break;
+    case Op::ACT: {
+      const unsigned g = org_.global_bank_group(c.pch, c.rank, c.bg);
+      check_act(banks_[g * nb + c.bank]);
+      const unsigned r = rank_of_gbg(g);
+      for (unsigned o = r * org_.bank_groups; o < (r + 1) * org_.bank_groups; ++o) {
+        if (o == g && since(bg_act_[o]) < t_.nRRDL) flag(kRuleRRDL);
+        if (o != g && since(bg_act_[o]) < t_.nRRDS) flag(kRuleRRDS);
+      }
+      if (since(ranks_[r].faw[0]) < t_.nFAW) flag(kRuleFAW);
+      break;
+    }
+    case Op::PREA:
+      for (const Bank& b : banks_) check_pre(b);
+      break;
+    case Op::PRE:
+      check_pre(banks_[org_.global_bank_group(c.pch, c.rank, c.bg) * nb + c.bank]);
+      break;
+    case Op::MACAB: {
+      if (since(last_macab_) < t_.nCCDAB) flag(kRuleCCDAB);
+      bool shared = false;
+      std::int64_t last_col = kNever;
+      for (unsigned g = 0; g < org_.total_bank_groups(); ++g) {
+        last_col = std::max(last_col, bg_col_[g]);
+        if (!(c.mask >> g & 1u)) continue;
+        if (since(bg_col_[g]) < t_.nCCDL) shared = true;
+        for (unsigned k = 0; k < nb; ++k) {
+          const Bank& b = banks_[g * nb + k];
+          if (!b.open) flag(kRuleMacClosed);
+          else if (since(b.act) < t_.nRCD) flag(kRuleRCD);
+        }
+      }
+      if (shared) flag(kRuleCCDL);
+      if (since(last_col) < t_.nCCDS) flag(kRuleCCDS);
+      break;
+    }
+    default:
+      break;
+  }
+  return err;
+}
+
+void TimingState::apply(const Command& c, std::uint64_t cycle) {
+  const auto now = static_cast<std::int64_t>(cycle);
+  last_cmd_ = std::max(last_cmd_, now);
+  if (!address_ok(c)) return;
+  cmd_bus_free_ = std::max(cmd_bus_free_, now + (is_row_command(c.op) ? t_.nROW : 1));
+  if (is_data_command(c.op)) data_bus_free_ = std::max(data_bus_free_, now + t_.nBL);
+  const unsigned nb = org_.banks;
+  auto act = [&](Bank& b) { b.open = true; b.row = c.row; b.act = now; };
+  auto pre = [&](Bank& b) {
+    if (b.open) { b.open = false; b.pre = now; }
+  };
+  switch (c.op) {
+    case Op::ACTAB:
+      for (Bank& b : banks_) act(b);
+      break;
+    case Op::ACT: {
+      const unsigned g = org_.global_bank_group(c.pch, c.rank, c.bg);
+      act(banks_[g * nb + c.bank]);
+      bg_act_[g] = now;
+      auto& faw = ranks_[rank_of_gbg(g)].faw;
+      faw = {faw[1], faw[2], faw[3], now};
+      break;
+    }
+    case Op::PREA:
+      for (Bank& b : banks_) pre(b);
+      break;
+    case Op::PRE:
+      pre(banks_[org_.global_bank_group(c.pch, c.rank, c.bg) * nb + c.bank]);
+      break;
+    case Op::MACAB:
+      last_macab_ = now;
+      for (unsigned g = 0; g < org_.total_bank_groups(); ++g) {
+        if (!(c.mask >> g & 1u)) continue;
+        bg_col_[g] = now;
+        for (unsigned k = 0; k < nb; ++k) banks_[g * nb + k].mac = now;
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace pim

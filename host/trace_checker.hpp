@@ -1,0 +1,25 @@
+// Independent checker of a command trace (DESIGN.md section 8): reads only the parsed trace
+// file and checks every rule of the section 2 timing table plus the bank-state rules.
+//
+// Written independently of TimingState (which the controller uses): instead of per-resource
+// timestamps it looks, for each command, at every earlier command inside the largest timing
+// window and applies each rule to the pair; only the open/closed state of the banks is
+// tracked. The rule conventions are those documented in timing_state.hpp.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "cmd_trace.hpp"
+
+namespace pim {
+
+struct TraceViolation {
+  unsigned line = 0;         // line in the trace file
+  std::uint64_t cycle = 0;
+  std::uint32_t rules = 0;   // bit = Rule id
+};
+
+std::vector<TraceViolation> check_trace(const ParsedTrace& trace);
+
+}  // namespace pim

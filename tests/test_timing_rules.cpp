@@ -1,0 +1,82 @@
+// Every rule of the DESIGN.md section 2 timing table (and the bank-state rules): a
+// hand-built stream that breaks it is flagged, the same stream with one more cycle of spacing
+// passes. Checked on the controller's TimingState, on the independent trace checker (through a
+// written and re-parsed trace) and on the RTL timing checker (test_timing_rules_rtl.cpp).
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "cmd_trace.hpp"
+#include "timing_cases.hpp"
+#include "timing_state.hpp"
+#include "trace_checker.hpp"
+
+namespace {
+
+using starc::test::rule_cases;
+
+std::uint32_t timing_state_errors(const pim::Org& org, const pim::Timing& t,
+                                  const std::vector<pim::Command>& s) {
+  pim::TimingState ts(org, t);
+  std::uint32_t all = 0;
+  for (const auto& c : s) {
+    all |= ts.check(c, c.cycle);
+    ts.apply(c, c.cycle);
+  }
+  return all;
+}
+
+std::uint32_t trace_errors(const pim::Org& org, const pim::Timing& t, const std::vector<pim::Command>& s) {
+  std::stringstream ss;
+  pim::write_trace(ss, org, t, s);
+  const pim::ParsedTrace p = pim::parse_trace(ss);
+  std::uint32_t all = 0;
+  for (const auto& v : pim::check_trace(p)) all |= v.rules;
+  return all;
+}
+
+TEST(TimingRules, EveryRuleFlaggedAloneByTimingStateAndTraceChecker) {
+  const pim::Org org = starc::test::small_org();
+  for (const auto& rc : rule_cases()) {
+    const pim::Timing t = rc.iso ? starc::test::iso_timing() : pim::timing_preset("hbm3-pim");
+    SCOPED_TRACE(rc.name);
+    EXPECT_EQ(timing_state_errors(org, t, rc.stream(0)), 1u << rc.rule)
+        << pim::rule_mask_text(timing_state_errors(org, t, rc.stream(0)));
+    EXPECT_EQ(timing_state_errors(org, t, rc.stream(1)), 0u)
+        << pim::rule_mask_text(timing_state_errors(org, t, rc.stream(1)));
+    EXPECT_EQ(trace_errors(org, t, rc.stream(0)), 1u << rc.rule)
+        << pim::rule_mask_text(trace_errors(org, t, rc.stream(0)));
+    EXPECT_EQ(trace_errors(org, t, rc.stream(1)), 0u)
+        << pim::rule_mask_text(trace_errors(org, t, rc.stream(1)));
+  }
+}
+
+TEST(TimingRules, TraceRoundTripKeepsFieldsAndHeader) {
+  const pim::Org org = starc::test::small_org();
+  const pim::Timing t = pim::timing_preset("hbm3-pim-npc");
+  std::vector<pim::Command> s{starc::test::cmd(0, pim::Op::ACTAB, 0, 0, 7),
+                              starc::test::cmd(19, pim::Op::MACAB, 0, 0, 0, 5, 3)};
+  std::stringstream ss;
+  pim::write_trace(ss, org, t, s);
+  const std::string text = ss.str();
+  EXPECT_NE(text.find("# org pch=1 rank=1 bg=2 bank=4\n"), std::string::npos);
+  EXPECT_NE(text.find("# timing nRCD=19 nRP=19 nRAS=45 nRC=63 nRTPL=8 nCCDAB=4 nRRDS=2 nRRDL=4 nFAW=39 nBL=2\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("0 ACTAB - - - - 7 - -\n19 MACAB - - - - - 5 3\n"), std::string::npos);
+  const pim::ParsedTrace p = pim::parse_trace(ss);
+  ASSERT_EQ(p.cmds.size(), 2u);
+  EXPECT_EQ(p.cmds[1].mask, 3u);
+  EXPECT_EQ(p.cmds[1].col, 5u);
+  EXPECT_EQ(p.timing.nCCDAB, 4u);
+  EXPECT_EQ(p.org.bank_groups, 2u);
+}
+
+TEST(TimingRules, PresetsAndBadNames) {
+  EXPECT_EQ(pim::timing_preset("hbm3-pim").nCCDAB, 6u);
+  EXPECT_EQ(pim::timing_preset("hbm3-pim-npc").nCCDAB, 4u);
+  EXPECT_THROW(pim::timing_preset("ddr5"), std::invalid_argument);
+  std::stringstream bad("# org pch=1 rank=1 bg=2 bank=4\n0 FOO - - - - - - -\n");
+  EXPECT_THROW(pim::parse_trace(bad), std::invalid_argument);
+}
+
+}  // namespace
