@@ -84,6 +84,9 @@ pim::Fmt fmt_of_dtype(const std::string& kv_dtype) {
 
 std::vector<std::string> split_kinds(const std::string& text) {
   std::vector<std::string> out;
+  if (text.empty() || text.back() == ',') {
+    throw std::invalid_argument(fmt::format("--head-kinds: empty kind in '{}'", text));
+  }
   std::stringstream ss(text);
   std::string item;
   while (std::getline(ss, item, ',')) {

@@ -36,8 +36,10 @@
 // Defaults and their rationale (D = 128):
 //   topics 32, rank 16, segment 32..256 tokens: at L = 16K about 110 segments, a topic covers
 //     ~500 tokens (3% of the context), so a retrieval head has a few hundred relevant tokens;
-//   topic_scale 4, lowrank_noise 1.5, iso_noise 0.5: keys of a topic have cosine ~0.9 with
-//     each other in the band, but the outlier offset dominates the raw key (as in real heads);
+//   topic_scale 6, lowrank_noise 2.5, iso_noise 0.3, pos_scale 0.5: keys of a topic have
+//     cosine ~0.85 with each other in the semantic band, the centred post-RoPE keys need ~70
+//     of 128 principal components for 90% of their variance (RoPE spreads the positional
+//     part), and the outlier offset dominates the raw key norm (~18), as in real heads;
 //   outliers 4, outlier_offset 8: a few channels with |mean| ~10x the others (KIVI, "massive
 //     activations");
 //   sinks 4, sink_logit 7: the first 4 tokens take ~20-40% of a flat head's attention at 16K;
@@ -71,10 +73,10 @@ struct SyntheticParams {
   int rank = 16;  // even, rank/2 pairs
   int segment_min = 32;
   int segment_max = 256;
-  double topic_scale = 4.0;
-  double lowrank_noise = 1.5;
-  double iso_noise = 0.5;
-  double pos_scale = 0.7;
+  double topic_scale = 6.0;
+  double lowrank_noise = 2.5;
+  double iso_noise = 0.3;
+  double pos_scale = 0.5;
   int outliers = 4;
   double outlier_offset = 8.0;
   int sinks = 4;

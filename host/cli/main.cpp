@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   CLI::App app{"starcsim: RTL co-simulation of HBM-PIM sparse attention (STARC)"};
   app.require_subcommand(1);
   // Subcommands register here, one line each.
+  starc::cli::add_kv_stats_command(app);
+  starc::cli::add_fidelity_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
