@@ -30,5 +30,54 @@ package pim_pkg;
   endfunction
   localparam int MAC_FRONT_LAT = 1 + $clog2(MAC_LANES);  // = mac_front_lat(MAC_LANES) = 5
   localparam int MAC_LAT = MAC_FRONT_LAT + 1;             // = mac_lat(MAC_LANES) = 6
+  // ---- Channel commands, timing presets, timing rules (pim_channel, DESIGN.md section 2) ---
+  // Command encodings (identical to pim::Op in host/pim_command.hpp).
+  localparam logic [3:0] OP_NOP   = 4'd0;
+  localparam logic [3:0] OP_ACTAB = 4'd1;
+  localparam logic [3:0] OP_ACT   = 4'd2;
+  localparam logic [3:0] OP_MACAB = 4'd3;
+  localparam logic [3:0] OP_PREA  = 4'd4;
+  localparam logic [3:0] OP_PRE   = 4'd5;
+  localparam logic [3:0] OP_WRGB  = 4'd6;
+  localparam logic [3:0] OP_MVGB  = 4'd7;
+  localparam logic [3:0] OP_MVSB  = 4'd8;
+  // Command field widths on the decoder port.
+  localparam int CMD_ADDR_W = 4;   // pch, rank, bg, bank
+  localparam int CMD_ROW_W  = 16;
+  localparam int CMD_COL_W  = 8;
+  // Timing preset hbm3-pim (AttAcc HBM3_5.2Gbps), cycles of tCK = 0.769 ns.
+  localparam int HBM3_NRCD   = 19;
+  localparam int HBM3_NRP    = 19;
+  localparam int HBM3_NRAS   = 45;
+  localparam int HBM3_NRC    = 63;
+  localparam int HBM3_NRTPL  = 8;
+  localparam int HBM3_NCCDAB = 6;
+  localparam int HBM3_NCCDS  = 2;
+  localparam int HBM3_NCCDL  = 4;
+  localparam int HBM3_NRRDS  = 2;
+  localparam int HBM3_NRRDL  = 4;
+  localparam int HBM3_NFAW   = 39;
+  localparam int HBM3_NBL    = 2;
+  localparam int HBM3_NROW   = 2;   // command-bus cycles of a row command
+  // Preset hbm3-pim-npc (no power cap): hbm3-pim with this nCCDAB.
+  localparam int HBM3_NPC_NCCDAB = 4;
+  // Timing-rule ids: bit positions of pim_timing_checker's error mask (= pim::Rule).
+  localparam int RULE_RCD        = 0;
+  localparam int RULE_RP         = 1;
+  localparam int RULE_RAS        = 2;
+  localparam int RULE_RC         = 3;
+  localparam int RULE_RTPL       = 4;
+  localparam int RULE_CCDAB      = 5;
+  localparam int RULE_CCDS       = 6;
+  localparam int RULE_CCDL       = 7;
+  localparam int RULE_RRDS       = 8;
+  localparam int RULE_RRDL       = 9;
+  localparam int RULE_FAW        = 10;
+  localparam int RULE_DATA_BUS   = 11;
+  localparam int RULE_CMD_BUS    = 12;
+  localparam int RULE_MAC_CLOSED = 13;
+  localparam int RULE_ACT_OPEN   = 14;
+  localparam int RULE_ADDRESS    = 15;
+  localparam int NUM_RULES       = 16;
 
 endpackage
