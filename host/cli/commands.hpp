@@ -9,5 +9,6 @@ namespace starc::cli {
 // throws std::exception with a message naming the bad input on error.
 // (declarations are added here as commands are implemented)
 void add_kv_stats_command(CLI::App& app);  // kv-stats: statistics of a KV source
+void add_fidelity_command(CLI::App& app);  // fidelity: policy fidelity vs dense reference
 
 }  // namespace starc::cli

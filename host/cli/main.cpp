@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   // Subcommands register here, one line each.
   starc::cli::add_kv_stats_command(app);
+  starc::cli::add_fidelity_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

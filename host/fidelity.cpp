@@ -1,0 +1,271 @@
+#include "fidelity.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+
+#include <fmt/core.h>
+
+namespace starc {
+
+DenseReference::DenseReference(const Eigen::Ref<const Matrix>& keys,
+                               const Eigen::Ref<const Matrix>& values, std::span<const float> q) {
+  if (keys.rows() == 0 || keys.rows() != values.rows() ||
+      static_cast<std::size_t>(keys.cols()) != q.size()) {
+    throw std::invalid_argument(fmt::format(
+        "fidelity: keys [{}, {}], values [{}, {}] and a query of {} do not fit", keys.rows(),
+        keys.cols(), values.rows(), values.cols(), q.size()));
+  }
+  scores_ = exact_scores(keys, q);
+  const double scale = 1.0 / std::sqrt(static_cast<double>(keys.cols()));
+  const double m = *std::max_element(scores_.begin(), scores_.end()) * scale;
+  p_.resize(scores_.size());
+  double z = 0.0;
+  for (std::size_t i = 0; i < p_.size(); ++i) {
+    p_[i] = std::exp(scores_[i] * scale - m);
+    z += p_[i];
+  }
+  out_ = Eigen::VectorXd::Zero(values.cols());
+  for (std::size_t i = 0; i < p_.size(); ++i) {
+    p_[i] /= z;
+    out_ += p_[i] * values.row(static_cast<Eigen::Index>(i)).transpose().cast<double>();
+  }
+}
+
+FidelityMetrics DenseReference::measure(const Eigen::Ref<const Matrix>& values,
+                                        std::span<const unsigned> selected,
+                                        unsigned budget) const {
+  const unsigned n = context();
+  if (budget == 0) throw std::invalid_argument("fidelity: budget must be >= 1");
+  if (selected.empty()) throw std::invalid_argument("fidelity: empty selection");
+  for (std::size_t i = 0; i < selected.size(); ++i) {
+    if (selected[i] >= n || (i > 0 && selected[i] <= selected[i - 1])) {
+      throw std::invalid_argument("fidelity: selection is not ascending unique tokens of the context");
+    }
+  }
+  FidelityMetrics m;
+  m.selected = static_cast<unsigned>(selected.size());
+  // Restricted softmax, with its own maximum so that it is exact even when the selected
+  // tokens' global probabilities underflow.
+  const double scale = 1.0 / std::sqrt(static_cast<double>(values.cols()));
+  double smax = -std::numeric_limits<double>::infinity();
+  for (unsigned t : selected) {
+    m.recall += p_[t];
+    smax = std::max(smax, scores_[t] * scale);
+  }
+  Eigen::VectorXd o = Eigen::VectorXd::Zero(values.cols());
+  double z = 0.0;
+  for (unsigned t : selected) {
+    const double w = std::exp(scores_[t] * scale - smax);
+    z += w;
+    o += w * values.row(t).transpose().cast<double>();
+  }
+  o /= z;
+  const auto top = this->top(budget);
+  std::vector<unsigned> common;
+  std::set_intersection(selected.begin(), selected.end(), top.begin(), top.end(),
+                        std::back_inserter(common));
+  m.hit_rate = static_cast<double>(common.size()) / static_cast<double>(top.size());
+  const double full = out_.norm();
+  const double diff = (o - out_).norm();
+  m.rel_err = full > 0 ? diff / full : (diff == 0 ? 0.0 : std::numeric_limits<double>::infinity());
+  const double denom = full * o.norm();
+  m.cosine = denom > 0 ? o.dot(out_) / denom : (full == 0 && o.norm() == 0 ? 1.0 : 0.0);
+  return m;
+}
+
+std::vector<unsigned> parse_budgets(const std::string& text) {
+  std::vector<unsigned> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    unsigned long long v = 0;
+    const char* end = item.data() + item.size();
+    const auto [ptr, ec] = std::from_chars(item.data(), end, v);
+    if (item.empty() || ec != std::errc() || ptr != end || v == 0 ||
+        v > std::numeric_limits<unsigned>::max()) {
+      throw std::invalid_argument(fmt::format(
+          "--budgets: '{}' is not a positive token count (in '{}')", item, text));
+    }
+    out.push_back(static_cast<unsigned>(v));
+  }
+  if (out.empty() || (!text.empty() && text.back() == ',')) {
+    throw std::invalid_argument(fmt::format("--budgets: no budget list in '{}'", text));
+  }
+  return out;
+}
+
+std::vector<std::string> parse_policies(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  std::string item;
+  const auto& known = policy_names();
+  while (std::getline(ss, item, ',')) {
+    if (std::find(known.begin(), known.end(), item) == known.end()) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      throw std::invalid_argument(
+          fmt::format("--policies: unknown policy '{}' (known: {})", item, list));
+    }
+    if (std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
+  }
+  if (out.empty() || text.back() == ',') {
+    throw std::invalid_argument(fmt::format("--policies: no policy list in '{}'", text));
+  }
+  return out;
+}
+
+namespace {
+
+struct Accumulator {
+  double recall = 0, hit = 0, err = 0, cosine = 0, selected = 0;
+  double min_recall = std::numeric_limits<double>::infinity(), max_err = 0;
+  std::size_t n = 0;
+  void add(const FidelityMetrics& m) {
+    recall += m.recall;
+    hit += m.hit_rate;
+    err += m.rel_err;
+    cosine += m.cosine;
+    selected += m.selected;
+    min_recall = std::min(min_recall, m.recall);
+    max_err = std::max(max_err, m.rel_err);
+    ++n;
+  }
+  FidelityRow row(const std::string& policy, unsigned budget) const {
+    const double d = n ? static_cast<double>(n) : 1.0;
+    return FidelityRow{policy,     budget,        recall / d, hit / d,  err / d, cosine / d,
+                       selected / d, n ? min_recall : 0.0, max_err, n};
+  }
+};
+
+void check_source(const KvSource& kv) {
+  if (kv.heads.empty()) throw std::invalid_argument("fidelity: the KV source has no heads");
+  for (std::size_t h = 0; h < kv.heads.size(); ++h) {
+    const KvHead& hd = kv.heads[h];
+    const auto l = hd.keys.rows(), s = hd.queries.rows(), d = hd.keys.cols();
+    if (l == 0 || d == 0 || hd.values.rows() != l || hd.values.cols() != d ||
+        hd.queries.cols() != d || s == 0 || s > l) {
+      throw std::invalid_argument(fmt::format(
+          "fidelity: head {} has keys [{}, {}], values [{}, {}], queries [{}, {}] (need S <= L)",
+          h, l, d, hd.values.rows(), hd.values.cols(), s, hd.queries.cols()));
+    }
+  }
+}
+
+nlohmann::json row_json(const FidelityRow& r) {
+  return {{"budget", r.budget},        {"recall", r.recall},     {"hit_rate", r.hit_rate},
+          {"rel_err", r.rel_err},      {"cosine", r.cosine},     {"selected_tokens", r.selected},
+          {"min_recall", r.min_recall}, {"max_rel_err", r.max_rel_err}, {"samples", r.samples}};
+}
+
+}  // namespace
+
+FidelityReport run_fidelity(const KvSource& kv, const FidelityConfig& cfg) {
+  check_source(kv);
+  if (cfg.budgets.empty()) throw std::invalid_argument("--budgets: no budget given");
+  for (unsigned b : cfg.budgets) {
+    if (b == 0) throw std::invalid_argument("--budgets: a budget of 0 tokens");
+  }
+  FidelityReport rep;
+  rep.config = cfg;
+  if (rep.config.policies.empty()) rep.config.policies = policy_names();
+  rep.config.params.fmt = kv.fmt;
+  rep.source = kv.description;
+  rep.fmt = std::string(pim::fmt_name(kv.fmt));
+  rep.heads = static_cast<unsigned>(kv.heads.size());
+  rep.context = static_cast<unsigned>(kv.heads[0].keys.rows());
+  rep.steps = static_cast<unsigned>(kv.heads[0].queries.rows());
+  rep.head_dim = static_cast<unsigned>(kv.heads[0].keys.cols());
+
+  const auto& names = rep.config.policies;
+  const std::size_t nb = cfg.budgets.size();
+  std::vector<std::unique_ptr<Policy>> policies;
+  for (const auto& n : names) policies.push_back(make_policy(n, rep.config.params));
+  std::vector<Accumulator> total(names.size() * nb);
+  for (const KvHead& head : kv.heads) {
+    rep.head_kinds.push_back(head.kind);
+    std::vector<Accumulator> acc(names.size() * nb);
+    for (auto& p : policies) p->reset();
+    const auto l = static_cast<unsigned>(head.keys.rows());
+    const auto s_count = static_cast<unsigned>(head.queries.rows());
+    const auto d = static_cast<std::size_t>(head.keys.cols());
+    for (unsigned s = 0; s < s_count; ++s) {
+      const unsigned n = l - s_count + s + 1;
+      const auto keys = head.keys.topRows(n);
+      const auto values = head.values.topRows(n);
+      const std::span<const float> q(head.queries.row(s).data(), d);
+      const DenseReference ref(keys, values, q);
+      for (std::size_t i = 0; i < policies.size(); ++i) {
+        for (std::size_t b = 0; b < nb; ++b) {
+          const Selection sel = policies[i]->select(keys, q, cfg.budgets[b]);
+          const FidelityMetrics m = ref.measure(values, sel.tokens, cfg.budgets[b]);
+          acc[i * nb + b].add(m);
+          total[i * nb + b].add(m);
+        }
+      }
+    }
+    std::vector<FidelityRow> rows;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      for (std::size_t b = 0; b < nb; ++b) rows.push_back(acc[i * nb + b].row(names[i], cfg.budgets[b]));
+    }
+    rep.per_head.push_back(std::move(rows));
+  }
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    for (std::size_t b = 0; b < nb; ++b) rep.rows.push_back(total[i * nb + b].row(names[i], cfg.budgets[b]));
+  }
+  return rep;
+}
+
+nlohmann::json FidelityReport::to_json() const {
+  nlohmann::json j;
+  j["source"] = source;
+  j["fmt"] = fmt;
+  j["heads"] = heads;
+  j["context"] = context;
+  j["steps"] = steps;
+  j["head_dim"] = head_dim;
+  j["head_kinds"] = head_kinds;
+  j["budgets"] = config.budgets;
+  const auto& kp = config.params.kmeans;
+  j["params"] = {{"starc", {{"block", kp.block}, {"clusters", kp.k},
+                            {"max_iterations", kp.max_iterations}, {"tolerance", kp.tolerance}}},
+                 {"quest", {{"page", config.params.page}}},
+                 {"tokenwise", {{"r", config.params.sparq_r ? config.params.sparq_r : head_dim / 8}}}};
+  nlohmann::json pol = nlohmann::json::object();
+  for (const auto& r : rows) pol[r.policy].push_back(row_json(r));
+  j["policies"] = pol;
+  nlohmann::json ph = nlohmann::json::array();
+  for (std::size_t h = 0; h < per_head.size(); ++h) {
+    nlohmann::json e = {{"head", h}, {"kind", head_kinds[h]}};
+    nlohmann::json p = nlohmann::json::object();
+    for (const auto& r : per_head[h]) p[r.policy].push_back(row_json(r));
+    e["policies"] = p;
+    ph.push_back(e);
+  }
+  j["per_head"] = ph;
+  return j;
+}
+
+std::string format_tables(const FidelityReport& r) {
+  std::string out = fmt::format("fidelity: {} head(s), context {}, {} decode steps, D = {}, {}\n",
+                                r.heads, r.context, r.steps, r.head_dim, r.fmt);
+  out += fmt::format("source: {}\n", r.source);
+  std::string current;
+  for (const auto& row : r.rows) {
+    if (row.policy != current) {
+      current = row.policy;
+      out += fmt::format("\npolicy {}\n{:>8} {:>8} {:>9} {:>10} {:>9} {:>10} {:>9}\n", current,
+                         "budget", "recall", "hit_rate", "rel_err", "cosine", "selected",
+                         "min_rec");
+    }
+    out += fmt::format("{:>8} {:>8.4f} {:>9.4f} {:>10.3e} {:>9.6f} {:>10.1f} {:>9.4f}\n",
+                       row.budget, row.recall, row.hit_rate, row.rel_err, row.cosine,
+                       row.selected, row.min_recall);
+  }
+  return out;
+}
+
+}  // namespace starc

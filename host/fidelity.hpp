@@ -1,0 +1,84 @@
+// Fidelity of sparse attention against the exact dense reference (DESIGN.md section 7), in
+// double precision, per decode step and head:
+//   exact:   p_i = softmax_i(q.k_i / sqrt(D)) over the whole context, o_full = sum p_i v_i;
+//   sparse:  o_sel = sum_{i in S} p_i v_i / sum_{i in S} p_i (softmax restricted to S);
+//   recall   = sum_{i in S} p_i (attention-mass recall);
+//   hit rate = |S ∩ oracle top-B| / B', B' = min(B, n) (oracle top-B by exact_scores);
+//   rel err  = ||o_sel - o_full|| / ||o_full||;  cosine = cos(o_sel, o_full).
+// run_fidelity steps every head of a KV source through its decode steps (kv_source.hpp
+// convention) for every policy and budget, and averages over steps and heads.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+#include <nlohmann/json.hpp>
+
+#include "kv_source.hpp"
+#include "policy.hpp"
+
+namespace starc {
+
+struct FidelityMetrics {
+  double recall = 0, hit_rate = 0, rel_err = 0, cosine = 0;
+  unsigned selected = 0;
+};
+
+// The exact reference of one step: context keys[0, n), values[0, n), query q.
+class DenseReference {
+ public:
+  DenseReference(const Eigen::Ref<const Matrix>& keys, const Eigen::Ref<const Matrix>& values,
+                 std::span<const float> q);
+  unsigned context() const { return static_cast<unsigned>(p_.size()); }
+  const std::vector<double>& probabilities() const { return p_; }
+  const Eigen::VectorXd& output() const { return out_; }
+  // Oracle top-min(B, n) tokens, ascending.
+  std::vector<unsigned> top(unsigned budget) const { return top_indices(scores_, budget); }
+  // Metrics of a selection (ascending, unique tokens < n) under budget B.
+  FidelityMetrics measure(const Eigen::Ref<const Matrix>& values, std::span<const unsigned> selected,
+                          unsigned budget) const;
+
+ private:
+  std::vector<double> scores_, p_;
+  Eigen::VectorXd out_;
+};
+
+struct FidelityConfig {
+  std::vector<unsigned> budgets;
+  std::vector<std::string> policies;  // empty: all of policy_names()
+  PolicyParams params;
+};
+
+// Mean (and worst) metrics of one policy at one budget over steps and heads.
+struct FidelityRow {
+  std::string policy;
+  unsigned budget = 0;
+  double recall = 0, hit_rate = 0, rel_err = 0, cosine = 0, selected = 0;
+  double min_recall = 0, max_rel_err = 0;
+  std::size_t samples = 0;
+};
+
+struct FidelityReport {
+  std::string source;
+  std::string fmt;
+  unsigned heads = 0, context = 0, steps = 0, head_dim = 0;
+  std::vector<std::string> head_kinds;
+  FidelityConfig config;
+  std::vector<FidelityRow> rows;              // policy-major, budgets in the given order
+  std::vector<std::vector<FidelityRow>> per_head;  // [head] -> rows as above
+  nlohmann::json to_json() const;
+};
+
+// Parses "256,512,..." (positive integers); throws std::invalid_argument naming --budgets.
+std::vector<unsigned> parse_budgets(const std::string& text);
+// Parses "dense,starc,..." against policy_names(); throws naming --policies.
+std::vector<std::string> parse_policies(const std::string& text);
+
+FidelityReport run_fidelity(const KvSource& kv, const FidelityConfig& cfg);
+
+// One table per policy: budget, mean recall, hit rate, rel err, cosine, selected tokens.
+std::string format_tables(const FidelityReport& r);
+
+}  // namespace starc

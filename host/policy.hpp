@@ -1,0 +1,72 @@
+// Sparsity policies (DESIGN.md section 6): for one decode step of one head, which tokens to
+// attend under a budget B.
+//
+// Budget rules, shared by every policy: B counts every attended token (for STARC including the
+// recent, unclustered ones); B = 0 is an error; B >= the context selects every token; otherwise
+// a policy selects exactly B tokens (dense ignores B and selects everything).
+//   - dense:     every token.
+//   - oracle:    the B tokens of highest exact q.k (double precision; ties: lower index).
+//   - tokenwise: SparQ-style; the r = D/8 (PolicyParams::sparq_r) dimensions of largest |q|
+//                (ties: lower dimension) score every key approximately; top B (ties: lower
+//                index). Cost: those r dimensions of every key.
+//   - quest:     pages of `page` tokens (the last may be partial) with elementwise min/max key
+//                metadata; page score sum_d max(q_d min_d, q_d max_d) (ties: lower page);
+//                pages in descending score until B tokens, the last page cut to fit (its
+//                lowest-index tokens), i.e. ceil(B/page) pages. Cost: every page's metadata.
+//   - starc:     see policy_starc.hpp.
+//
+// A policy object serves one head: reset() before the next head. select() is called with the
+// context keys[0, n) of the current step; n never shrinks between resets.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kmeans.hpp"
+#include "kv_source.hpp"
+#include "pim_arith.hpp"
+#include "policy_selection.hpp"
+
+namespace starc {
+
+struct PolicyParams {
+  pim::Fmt fmt = pim::Fmt::fp16;  // input format (STARC centroids are stored rounded to it)
+  KmeansParams kmeans;            // starc
+  unsigned page = 16;             // quest page size
+  unsigned sparq_r = 0;           // tokenwise dimensions; 0: D / 8
+  unsigned threads = 1;           // starc clustering threads
+};
+
+class Policy {
+ public:
+  virtual ~Policy() = default;
+  virtual std::string_view name() const = 0;
+  // Starts a new head.
+  virtual void reset() {}
+  // Selection for query q (D elements) over keys[0, n), n = keys.rows() >= 1, budget >= 1.
+  virtual Selection select(const Eigen::Ref<const Matrix>& keys, std::span<const float> q,
+                           unsigned budget) = 0;
+};
+
+// The policy names make_policy knows, in report order.
+const std::vector<std::string>& policy_names();
+// Throws std::invalid_argument naming an unknown policy or a bad parameter.
+std::unique_ptr<Policy> make_policy(std::string_view name, const PolicyParams& p);
+
+// Exact scores q.k_i of keys[0, n) in double precision (summed in dimension order); the oracle
+// and the fidelity reference use this one function so that they rank tokens identically.
+std::vector<double> exact_scores(const Eigen::Ref<const Matrix>& keys, std::span<const float> q);
+
+// The `count` indices of highest score (ties: lower index), returned ascending.
+std::vector<unsigned> top_indices(std::span<const double> scores, unsigned count);
+// All indices sorted by descending score, ties lower index first.
+std::vector<unsigned> rank_descending(std::span<const double> scores);
+
+// Shared argument checks of select(): throws std::invalid_argument naming the problem.
+void check_select_args(std::string_view policy, const Eigen::Ref<const Matrix>& keys,
+                       std::span<const float> q, unsigned budget);
+
+}  // namespace starc

@@ -1,0 +1,279 @@
+// Sparsity policies and fidelity metrics: budget accounting, the oracle bound, dense = exact,
+// hand-checked Quest and STARC budget fills, and bad input (host/policy*.hpp, fidelity.hpp).
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "fidelity.hpp"
+#include "policy.hpp"
+#include "policy_starc.hpp"
+#include "synthetic_kv.hpp"
+
+namespace {
+
+using namespace starc;
+
+std::uint64_t test_seed() {
+  static const std::uint64_t seed = [] {
+    const char* env = std::getenv("STARC_SEED");
+    const std::uint64_t s = env ? std::strtoull(env, nullptr, 10) : 99u;
+    std::printf("test_policies: seed %llu (set STARC_SEED to reproduce)\n",
+                static_cast<unsigned long long>(s));
+    return s;
+  }();
+  return seed;
+}
+
+float fp16(float x) { return pim::decode_input(pim::encode_input(x, pim::Fmt::fp16), pim::Fmt::fp16); }
+
+// Keys with a few clustered directions so that attention is not flat.
+KvHead random_head(int l, int s, int d, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::normal_distribution<float> nd(0.0f, 1.0f);
+  Matrix dirs(6, d);
+  for (int i = 0; i < 6; ++i) for (int j = 0; j < d; ++j) dirs(i, j) = nd(rng);
+  std::uniform_int_distribution<int> which(0, 5);
+  KvHead h;
+  h.keys.resize(l, d);
+  h.values.resize(l, d);
+  h.queries.resize(s, d);
+  for (int i = 0; i < l; ++i) {
+    const int w = which(rng);
+    for (int j = 0; j < d; ++j) {
+      h.keys(i, j) = fp16(dirs(w, j) + 0.5f * nd(rng));
+      h.values(i, j) = fp16(nd(rng));
+    }
+  }
+  for (int i = 0; i < s; ++i) {
+    const int w = which(rng);
+    for (int j = 0; j < d; ++j) h.queries(i, j) = fp16(0.4f * dirs(w, j) + 0.2f * nd(rng));
+  }
+  return h;
+}
+
+std::span<const float> query(const KvHead& h, int s) {
+  return {h.queries.row(s).data(), static_cast<std::size_t>(h.queries.cols())};
+}
+
+TEST(Policies, BudgetAccountingIsExact) {
+  const KvHead h = random_head(64 * 5 + 13, 3, 64, test_seed());
+  const unsigned n = 64 * 5 + 13;
+  for (const auto& name : policy_names()) {
+    auto p = make_policy(name, PolicyParams{});
+    for (unsigned b : {1u, 5u, 13u, 14u, 16u, 17u, 64u, 100u, 200u, n - 1, n, n + 50}) {
+      const Selection s = p->select(h.keys, query(h, 0), b);
+      const unsigned expect = name == "dense" ? n : std::min(b, n);
+      EXPECT_EQ(s.tokens.size(), expect) << name << " B=" << b;
+      EXPECT_EQ(s.context, n);
+      for (std::size_t i = 1; i < s.tokens.size(); ++i) ASSERT_LT(s.tokens[i - 1], s.tokens[i]);
+      ASSERT_LT(s.tokens.back(), n);
+    }
+  }
+}
+
+TEST(Policies, ZeroBudgetAndUnknownPolicyAreErrors) {
+  const KvHead h = random_head(80, 1, 64, 3);
+  for (const auto& name : policy_names()) {
+    auto p = make_policy(name, PolicyParams{});
+    EXPECT_THROW(p->select(h.keys, query(h, 0), 0), std::invalid_argument) << name;
+    const std::vector<float> short_q(32, 1.0f);
+    EXPECT_THROW(p->select(h.keys, short_q, 16), std::invalid_argument) << name;
+  }
+  EXPECT_THROW(make_policy("sparq", PolicyParams{}), std::invalid_argument);
+  PolicyParams bad;
+  bad.page = 0;
+  EXPECT_THROW(make_policy("quest", bad), std::invalid_argument);
+  bad = {};
+  bad.sparq_r = 65;
+  EXPECT_THROW(make_policy("tokenwise", bad)->select(h.keys, query(h, 0), 8), std::invalid_argument);
+}
+
+TEST(Policies, OracleBoundsEveryPolicyAndDenseIsExact) {
+  const int l = 64 * 8 + 30, steps = 6;
+  const KvHead h = random_head(l, steps, 128, test_seed() + 1);
+  std::vector<std::unique_ptr<Policy>> ps;
+  for (const auto& name : policy_names()) ps.push_back(make_policy(name, PolicyParams{}));
+  for (int s = 0; s < steps; ++s) {
+    const int n = l - steps + s + 1;
+    const auto keys = h.keys.topRows(n);
+    const auto values = h.values.topRows(n);
+    const DenseReference ref(keys, values, query(h, s));
+    for (unsigned b : {16u, 48u, 100u, 256u}) {
+      std::vector<FidelityMetrics> m;
+      for (auto& p : ps) m.push_back(ref.measure(values, p->select(keys, query(h, s), b).tokens, b));
+      EXPECT_NEAR(m[0].recall, 1.0, 1e-12);  // dense
+      EXPECT_LT(m[0].rel_err, 1e-12);
+      EXPECT_NEAR(m[0].cosine, 1.0, 1e-12);
+      EXPECT_DOUBLE_EQ(m[1].hit_rate, 1.0);  // oracle
+      for (std::size_t i = 2; i < m.size(); ++i) {
+        EXPECT_GE(m[1].recall, m[i].recall - 1e-12) << policy_names()[i] << " B=" << b;
+        EXPECT_GE(m[i].hit_rate, 0.0);
+        EXPECT_LE(m[i].hit_rate, 1.0);
+      }
+    }
+  }
+}
+
+TEST(Policies, TokenwiseWithAllDimsIsTheOracle) {
+  const KvHead h = random_head(300, 1, 64, test_seed() + 2);
+  PolicyParams p;
+  p.sparq_r = 64;
+  const auto tw = make_policy("tokenwise", p)->select(h.keys, query(h, 0), 40);
+  const auto orc = make_policy("oracle", p)->select(h.keys, query(h, 0), 40);
+  EXPECT_EQ(tw.tokens, orc.tokens);
+  // Default r = D / 8 picks the 8 dimensions of largest |q|.
+  Matrix k = Matrix::Zero(4, 64);
+  std::vector<float> q(64, 0.01f);
+  for (unsigned j : {3u, 9u, 10u, 20u, 33u, 40u, 50u, 63u}) q[j] = (j % 2 ? -1.0f : 1.0f) * (1 + j);
+  const auto s = make_policy("tokenwise", PolicyParams{})->select(k, q, 2);
+  EXPECT_EQ(s.dims, (std::vector<unsigned>{3, 9, 10, 20, 33, 40, 50, 63}));
+  EXPECT_EQ(s.cost, SelectionCost::dims);
+}
+
+TEST(Policies, QuestScoresPagesByMinMax) {
+  // D = 2, pages of 2 tokens: page 0 = {(1,0), (3,0)}, page 1 = {(-5,0), (0,1)}.
+  Matrix k(4, 2);
+  k << 1, 0, 3, 0, -5, 0, 0, 1;
+  PolicyParams p;
+  p.page = 2;
+  auto quest = make_policy("quest", p);
+  // q = (1, 0): page 0 scores max(1, 3) = 3, page 1 max(-5, 0) + max(0, 0) = 0.
+  std::vector<float> q = {1, 0};
+  EXPECT_EQ(quest->select(k, q, 2).tokens, (std::vector<unsigned>{0, 1}));
+  const Selection s3 = quest->select(k, q, 3);  // page 0, then page 1 cut to its first token
+  EXPECT_EQ(s3.tokens, (std::vector<unsigned>{0, 1, 2}));
+  EXPECT_EQ(s3.pages, (std::vector<unsigned>{0, 1}));
+  // q = (-1, 0.5): page 0: max(-1, -3) = -1; page 1: max(5, 0) + max(0, 0.5) = 5.5.
+  q = {-1, 0.5f};
+  EXPECT_EQ(quest->select(k, q, 2).tokens, (std::vector<unsigned>{2, 3}));
+}
+
+TEST(Policies, StarcFillFollowsScoreOrderAndCutsTheLast) {
+  // Scores 1, 3, 3, 2 with sizes 10, 5, 0, 8 and budget 12: cluster 1 (5), cluster 2 (tie,
+  // higher id second; size 0), cluster 3 cut to 7.
+  const std::vector<double> scores = {1, 3, 3, 2};
+  const std::vector<unsigned> sizes = {10, 5, 0, 8};
+  const auto picks = fill_budget(scores, sizes, 12);
+  ASSERT_EQ(picks.size(), 3u);
+  EXPECT_EQ(picks[0].cluster, 1u);
+  EXPECT_EQ(picks[0].taken, 5u);
+  EXPECT_EQ(picks[1].cluster, 2u);
+  EXPECT_EQ(picks[1].taken, 0u);
+  EXPECT_EQ(picks[2].cluster, 3u);
+  EXPECT_EQ(picks[2].taken, 7u);
+  EXPECT_EQ(picks[2].size, 8u);
+  EXPECT_EQ(fill_budget(scores, sizes, 100).size(), 4u);
+}
+
+TEST(Policies, StarcAttendsRecentTokensAndUsesTheScorer) {
+  const unsigned n = 64 * 3 + 10;
+  const KvHead h = random_head(static_cast<int>(n), 1, 64, test_seed() + 3);
+  StarcPolicy p{PolicyParams{}};
+  // Recent tokens (192..201) are always attended and count against the budget.
+  Selection s = p.select(h.keys, query(h, 0), 30);
+  EXPECT_EQ(s.recent, 10u);
+  EXPECT_EQ(s.tokens.size(), 30u);
+  for (unsigned t = 192; t < n; ++t) EXPECT_TRUE(std::binary_search(s.tokens.begin(), s.tokens.end(), t));
+  unsigned from_clusters = 0;
+  for (const auto& c : s.clusters) from_clusters += c.taken;
+  EXPECT_EQ(from_clusters, 20u);
+  // Below the recent count: the most recent tokens only.
+  s = p.select(h.keys, query(h, 0), 4);
+  EXPECT_EQ(s.tokens, (std::vector<unsigned>{198, 199, 200, 201}));
+  EXPECT_TRUE(s.clusters.empty());
+  // A swapped scorer decides the order: make cluster 7 (block 1, cluster 3) the best.
+  p.set_scorer([](const Matrix& c, std::span<const float>) {
+    std::vector<double> sc(static_cast<std::size_t>(c.rows()), 0.0);
+    sc[7] = 1.0;
+    return sc;
+  });
+  s = p.select(h.keys, query(h, 0), 10 + p.clusters().size(7));
+  ASSERT_FALSE(s.clusters.empty());
+  EXPECT_EQ(s.clusters[0].cluster, 7u);
+  for (unsigned t : p.clusters().members(7)) {
+    EXPECT_TRUE(std::binary_search(s.tokens.begin(), s.tokens.end(), t));
+  }
+  // Stored centroids are the cluster means rounded to fp16.
+  EXPECT_EQ(p.stored_centroids()(7, 5), fp16(p.clusters().centroids()(7, 5)));
+  // A new head after reset.
+  p.reset();
+  EXPECT_EQ(p.clusters().blocks(), 0u);
+}
+
+TEST(Fidelity, HandCheckedMetrics) {
+  // Two tokens with equal scores: p = (1/2, 1/2). Selecting token 0 only: recall 1/2,
+  // o_sel = v0, o_full = (v0 + v1) / 2.
+  Matrix k(2, 2), v(2, 2);
+  k << 1, 0, 1, 0;
+  v << 2, 0, 0, 2;
+  const std::vector<float> q = {1, 1};
+  const DenseReference ref(k, v, q);
+  const std::vector<unsigned> sel = {0};
+  const FidelityMetrics m = ref.measure(v, sel, 1);
+  EXPECT_DOUBLE_EQ(m.recall, 0.5);
+  EXPECT_DOUBLE_EQ(m.rel_err, std::sqrt(2.0) / std::sqrt(2.0));  // ||(1,-1)|| / ||(1,1)||
+  EXPECT_NEAR(m.cosine, 1.0 / std::sqrt(2.0), 1e-15);
+  EXPECT_DOUBLE_EQ(m.hit_rate, 1.0);  // ties: token 0 is the oracle's top-1
+  const std::vector<unsigned> other = {1};
+  EXPECT_DOUBLE_EQ(ref.measure(v, other, 1).hit_rate, 0.0);
+  const std::vector<unsigned> unsorted = {1, 0};
+  EXPECT_THROW(ref.measure(v, unsorted, 2), std::invalid_argument);
+  const std::vector<unsigned> outside = {2};
+  EXPECT_THROW(ref.measure(v, outside, 2), std::invalid_argument);
+}
+
+TEST(Fidelity, ParsesBudgetsAndPolicies) {
+  EXPECT_EQ(parse_budgets("256,512,1024,2048"), (std::vector<unsigned>{256, 512, 1024, 2048}));
+  for (const char* bad : {"0", "-5", "abc", "", "256,", ",256", "1.5", "256,,512", "99999999999"}) {
+    try {
+      parse_budgets(bad);
+      ADD_FAILURE() << "accepted '" << bad << "'";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find("--budgets"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(parse_policies("starc,dense"), (std::vector<std::string>{"starc", "dense"}));
+  EXPECT_THROW(parse_policies("starc,h2o"), std::invalid_argument);
+  EXPECT_THROW(parse_policies(""), std::invalid_argument);
+}
+
+TEST(Fidelity, RunOnTheSyntheticWorkload) {
+  SyntheticParams sp;
+  sp.context = 700;
+  sp.steps = 3;
+  sp.head_dim = 64;
+  sp.kinds = {"retrieval", "local"};
+  sp.seed = test_seed();
+  const KvSource kv = generate_synthetic(sp, pim::Fmt::fp16);
+  FidelityConfig cfg;
+  cfg.budgets = {64, 128, 1000};
+  const FidelityReport r = run_fidelity(kv, cfg);
+  ASSERT_EQ(r.rows.size(), policy_names().size() * 3);
+  ASSERT_EQ(r.per_head.size(), 2u);
+  for (const auto& row : r.rows) {
+    EXPECT_EQ(row.samples, 6u);
+    const auto& orc = r.rows[3 + (&row - r.rows.data()) % 3];
+    ASSERT_EQ(orc.policy, "oracle");
+    if (row.policy != "dense") {  // dense ignores the budget
+      EXPECT_GE(orc.recall, row.recall - 1e-12) << row.policy;
+    }
+    if (row.policy == "dense" || row.budget == 1000) {
+      EXPECT_NEAR(row.recall, 1.0, 1e-12) << row.policy;  // B >= context selects everything
+    } else {
+      EXPECT_DOUBLE_EQ(row.selected, row.budget) << row.policy;
+    }
+  }
+  const auto j = r.to_json();
+  EXPECT_EQ(j["policies"]["starc"].size(), 3u);
+  EXPECT_EQ(j["per_head"][1]["kind"], "local");
+  FidelityConfig zero = cfg;
+  zero.budgets = {0};
+  EXPECT_THROW(run_fidelity(kv, zero), std::invalid_argument);
+  KvSource empty;
+  EXPECT_THROW(run_fidelity(empty, cfg), std::invalid_argument);
+}
+
+}  // namespace
