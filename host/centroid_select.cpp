@@ -1,0 +1,58 @@
+#include "centroid_select.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/core.h>
+
+namespace pim {
+
+bool ranks_before(const CentroidEntry& a, const CentroidEntry& b) {
+  const float sa = std::bit_cast<float>(a.score_bits);
+  const float sb = std::bit_cast<float>(b.score_bits);
+  const bool na = std::isnan(sa);
+  const bool nb = std::isnan(sb);
+  if (na != nb) return nb;  // the number ranks before the NaN
+  if (!na && sa != sb) return sa > sb;
+  return a.id < b.id;
+}
+
+CentroidSelection select_centroids(std::span<const CentroidEntry> entries, std::uint32_t budget,
+                                   int max_selected) {
+  if (max_selected < 1) {
+    throw std::invalid_argument(fmt::format("centroid selection: max_selected {} < 1",
+                                            max_selected));
+  }
+  if (budget > kMaxCentroidBudget) {
+    throw std::invalid_argument(
+        fmt::format("centroid selection: budget {} above {}", budget, kMaxCentroidBudget));
+  }
+  std::vector<CentroidEntry> ranked;
+  ranked.reserve(entries.size());
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const CentroidEntry& e = entries[i];
+    if (e.size > kMaxClusterSize) {
+      throw std::invalid_argument(fmt::format(
+          "centroid selection: entry {} (cluster {}) has size {} above {}", i, e.id, e.size,
+          kMaxClusterSize));
+    }
+    if (e.size != 0) ranked.push_back(e);
+  }
+  std::stable_sort(ranked.begin(), ranked.end(), ranks_before);
+
+  CentroidSelection sel;
+  std::uint32_t taken = 0;
+  for (const CentroidEntry& e : ranked) {
+    if (taken >= budget || static_cast<int>(sel.clusters.size()) == max_selected) break;
+    const std::uint32_t take = std::min<std::uint32_t>(e.size, budget - taken);
+    sel.clusters.push_back({e.id, static_cast<std::uint8_t>(take)});
+    taken += take;
+  }
+  sel.budget_met = (taken == budget);
+  sel.s_limit_hit = !sel.budget_met && sel.clusters.size() < ranked.size();
+  return sel;
+}
+
+}  // namespace pim

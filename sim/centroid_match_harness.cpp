@@ -1,0 +1,122 @@
+#include "centroid_match_harness.hpp"
+
+#include <stdexcept>
+
+#include <fmt/core.h>
+
+namespace pim {
+
+namespace {
+
+std::uint64_t splitmix(std::uint64_t& s) {
+  std::uint64_t z = (s += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
+CentroidMatchHarness::CentroidMatchHarness(std::unique_ptr<CentroidMatchPins> pins,
+                                           std::uint32_t seed)
+    : pins_(std::move(pins)), rng_(seed) {
+  if (!pins_) throw std::invalid_argument("CentroidMatchHarness: no pins");
+  reset();
+}
+
+void CentroidMatchHarness::reset() {
+  pins_->set_reset(true);
+  step(idle_inputs());
+  step(idle_inputs());
+  pins_->set_reset(false);
+  step(idle_inputs());
+}
+
+CentroidMatchIn CentroidMatchHarness::idle_inputs() {
+  // Valid and start low; every other input random (the unit must ignore them).
+  const std::uint64_t r = splitmix(rng_);
+  CentroidMatchIn in;
+  in.budget = static_cast<std::uint32_t>(r) & 0xFFFFFu;
+  in.last = (r >> 20) & 1u;
+  in.id = static_cast<std::uint16_t>(r >> 21);
+  in.score = static_cast<std::uint32_t>(r >> 32);
+  in.size = static_cast<std::uint8_t>((r >> 37) & 0x7Fu);
+  return in;
+}
+
+CentroidMatchOut CentroidMatchHarness::step(const CentroidMatchIn& in) {
+  out_ = pins_->cycle(in);
+  ++cycles_;
+  return out_;
+}
+
+CentroidMatchRun CentroidMatchHarness::select(std::span<const CentroidEntry> entries,
+                                              std::uint32_t budget, std::span<const int> gaps,
+                                              int lead) {
+  if (entries.empty() || entries.size() > static_cast<std::size_t>(max_clusters())) {
+    throw std::invalid_argument(fmt::format("centroid_match: stream of {} entries (1..{})",
+                                            entries.size(), max_clusters()));
+  }
+  if (!gaps.empty() && gaps.size() != entries.size()) {
+    throw std::invalid_argument("centroid_match: gaps must have one count per entry");
+  }
+  if (!out_.ready) throw std::runtime_error("centroid_match: ready_o low before start");
+
+  CentroidMatchRun run;
+  bool done = false;
+  // t: index of the cycle being driven, 0 = the first entry's cycle; the outputs returned by a
+  // step are those presented in cycle t + 1.
+  const int gap0 = gaps.empty() ? 0 : gaps[0];
+  std::int64_t t = -static_cast<std::int64_t>(lead) - gap0;
+  bool started = false;
+  auto drive = [&](CentroidMatchIn in, bool stream_over) {
+    if (!started) {
+      in.start = true;
+      in.budget = budget;
+      started = true;
+    }
+    const CentroidMatchOut o = step(in);
+    if (o.valid) {
+      if (!stream_over) throw std::runtime_error("centroid_match: output during the stream");
+      run.selection.clusters.push_back({o.id, o.take});
+    }
+    if (o.last != (o.valid && o.done)) {
+      throw std::runtime_error("centroid_match: out_last_o without done_o or vice versa");
+    }
+    if (o.ready != o.done) {
+      throw std::runtime_error("centroid_match: ready_o must stay low until done_o");
+    }
+    if (o.done) {
+      done = true;
+      run.cycles = static_cast<std::uint64_t>(t + 2);
+      run.selection.budget_met = o.budget_met;
+      run.selection.s_limit_hit = o.s_limit;
+    }
+    ++t;
+  };
+
+  for (int k = 0; k < lead; ++k) drive(idle_inputs(), false);
+  for (std::size_t k = 0; k < entries.size(); ++k) {
+    const int gap = gaps.empty() ? 0 : gaps[k];
+    for (int g = 0; g < gap; ++g) drive(idle_inputs(), false);
+    CentroidMatchIn in = idle_inputs();
+    in.valid = true;
+    in.last = (k + 1 == entries.size());
+    in.id = entries[k].id;
+    in.score = entries[k].score_bits;
+    in.size = entries[k].size;
+    run.stream_cycles = static_cast<std::uint64_t>(t + 1);
+    drive(in, in.last);
+    if (done) throw std::runtime_error("centroid_match: done_o during the stream");
+  }
+  const std::int64_t limit = t + max_sel() + 16;
+  while (!done) {
+    if (t > limit) {
+      throw std::runtime_error(fmt::format("centroid_match: no done_o within {} cycles", limit));
+    }
+    drive(idle_inputs(), true);
+  }
+  return run;
+}
+
+}  // namespace pim

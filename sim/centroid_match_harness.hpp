@@ -1,0 +1,102 @@
+// CentroidMatchHarness: drives a Verilated centroid_match (rtl/centroid_match.sv) with score
+// streams and returns its selection in the golden model's types (host/centroid_select.hpp).
+//
+// The RTL build is reached through CentroidMatchPins (one implementation per Verilated
+// parameter set, sim/centroid_match_pins.hpp). The pins own the VerilatedContext: X
+// randomisation with randReset(2) and a seed, fatalOnError(false) so that an RTL $error is
+// reported by got_error() instead of ending the process, optional FST tracing. Builds:
+//   make_centroid_match_s16  (library starc_cmatch_s16): MaxSel 16, MaxClusters 256 (tests)
+//   make_centroid_match_s256 (library starc_cmatch_s256): the default 256 / 4096 (benchmark)
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "centroid_select.hpp"
+
+namespace pim {
+
+struct CentroidMatchOptions {
+  std::uint32_t seed = 1;  // X-randomisation seed (initial flop values, idle-cycle inputs)
+  std::string fst_path;    // empty: no waves
+};
+
+// Input and output pins of centroid_match, one cycle's worth.
+struct CentroidMatchIn {
+  bool start = false;
+  std::uint32_t budget = 0;
+  bool valid = false;
+  bool last = false;
+  std::uint16_t id = 0;
+  std::uint32_t score = 0;
+  std::uint8_t size = 0;
+};
+struct CentroidMatchOut {
+  bool ready = false;
+  bool valid = false;
+  bool last = false;
+  std::uint16_t id = 0;
+  std::uint8_t take = 0;
+  bool done = false;
+  bool budget_met = false;
+  bool s_limit = false;
+};
+
+class CentroidMatchPins {
+ public:
+  virtual ~CentroidMatchPins() = default;
+  virtual int max_sel() const = 0;
+  virtual int max_clusters() const = 0;
+  virtual void set_reset(bool active) = 0;
+  // Drives `in` for one cycle and applies the rising clock edge; returns the outputs that the
+  // registers present after the edge (in the next cycle).
+  virtual CentroidMatchOut cycle(const CentroidMatchIn& in) = 0;
+  virtual bool got_error() const = 0;
+};
+
+std::unique_ptr<CentroidMatchPins> make_centroid_match_s16(const CentroidMatchOptions& o = {});
+std::unique_ptr<CentroidMatchPins> make_centroid_match_s256(const CentroidMatchOptions& o = {});
+
+// One selection as the RTL produced it, with its timing.
+struct CentroidMatchRun {
+  CentroidSelection selection;
+  // Cycles from the first entry's cycle through the done_o cycle, both included.
+  std::uint64_t cycles = 0;
+  // Cycles spanned by the stream: last entry's cycle - first entry's cycle + 1 (C without gaps).
+  std::uint64_t stream_cycles = 0;
+};
+
+class CentroidMatchHarness {
+ public:
+  // Takes the pins and applies reset (two cycles); seed drives the idle-cycle random inputs.
+  CentroidMatchHarness(std::unique_ptr<CentroidMatchPins> pins, std::uint32_t seed = 1);
+
+  int max_sel() const { return pins_->max_sel(); }
+  int max_clusters() const { return pins_->max_clusters(); }
+
+  void reset();
+  // Runs one selection: start_i `lead` cycles before the first entry (0: same cycle), then the
+  // entries with gaps[k] idle cycles (valid low, random data) before entry k (gaps empty: none),
+  // then waits for done_o. Checks the output protocol (outputs only between start and done,
+  // out_last_o exactly with done_o, ready_o low while busy) and throws std::runtime_error on a
+  // violation or when done_o does not come within stream + max_sel + 16 cycles.
+  // entries must hold 1..max_clusters() entries.
+  CentroidMatchRun select(std::span<const CentroidEntry> entries, std::uint32_t budget,
+                          std::span<const int> gaps = {}, int lead = 0);
+
+  std::uint64_t cycles() const { return cycles_; }
+  bool got_error() const { return pins_->got_error(); }
+
+ private:
+  CentroidMatchOut step(const CentroidMatchIn& in);
+  CentroidMatchIn idle_inputs();
+
+  std::unique_ptr<CentroidMatchPins> pins_;
+  std::uint64_t rng_;
+  std::uint64_t cycles_ = 0;
+  CentroidMatchOut out_;  // outputs presented in the current cycle
+};
+
+}  // namespace pim

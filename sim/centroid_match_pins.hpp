@@ -1,0 +1,85 @@
+// VerilatedCentroidMatchPins<VModel>: CentroidMatchPins over one Verilated centroid_match
+// build. Included only by the per-build factory files (centroid_match_s16.cpp, _s256.cpp).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <verilated.h>
+#include <verilated_fst_c.h>
+
+#include "centroid_match_harness.hpp"
+
+namespace pim {
+
+template <class VModel, int MaxSel, int MaxClusters>
+class VerilatedCentroidMatchPins final : public CentroidMatchPins {
+ public:
+  explicit VerilatedCentroidMatchPins(const CentroidMatchOptions& o)
+      : ctx_(std::make_unique<VerilatedContext>()) {
+    ctx_->randReset(2);
+    ctx_->randSeed(static_cast<int>(o.seed));
+    ctx_->fatalOnError(false);
+    if (!o.fst_path.empty()) ctx_->traceEverOn(true);
+    top_ = std::make_unique<VModel>(ctx_.get(), "centroid_match");
+    if (!o.fst_path.empty()) {
+      fst_ = std::make_unique<VerilatedFstC>();
+      top_->trace(fst_.get(), 99);
+      fst_->open(o.fst_path.c_str());
+    }
+    top_->clk_i = 0;
+    top_->rst_ni = 1;
+    top_->start_i = 0;
+    top_->in_valid_i = 0;
+    eval_and_dump();
+  }
+  ~VerilatedCentroidMatchPins() override {
+    if (fst_) fst_->close();
+    top_->final();
+  }
+
+  int max_sel() const override { return MaxSel; }
+  int max_clusters() const override { return MaxClusters; }
+  void set_reset(bool active) override {
+    top_->rst_ni = active ? 0 : 1;
+    eval_and_dump();
+  }
+  CentroidMatchOut cycle(const CentroidMatchIn& in) override {
+    top_->start_i = in.start;
+    top_->budget_i = in.budget;
+    top_->in_valid_i = in.valid;
+    top_->in_last_i = in.last;
+    top_->in_id_i = in.id;
+    top_->in_score_i = in.score;
+    top_->in_size_i = in.size;
+    eval_and_dump();
+    top_->clk_i = 1;
+    eval_and_dump();
+    top_->clk_i = 0;
+    eval_and_dump();
+    CentroidMatchOut out;
+    out.ready = top_->ready_o;
+    out.valid = top_->out_valid_o;
+    out.last = top_->out_last_o;
+    out.id = static_cast<std::uint16_t>(top_->out_id_o);
+    out.take = static_cast<std::uint8_t>(top_->out_take_o);
+    out.done = top_->done_o;
+    out.budget_met = top_->budget_met_o;
+    out.s_limit = top_->s_limit_o;
+    return out;
+  }
+  bool got_error() const override { return ctx_->gotError(); }
+
+ private:
+  void eval_and_dump() {
+    top_->eval();
+    if (fst_) fst_->dump(ctx_->time());
+    ctx_->timeInc(1);
+  }
+
+  std::unique_ptr<VerilatedContext> ctx_;
+  std::unique_ptr<VModel> top_;
+  std::unique_ptr<VerilatedFstC> fst_;
+};
+
+}  // namespace pim

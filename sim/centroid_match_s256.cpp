@@ -1,0 +1,11 @@
+// The default build of centroid_match: MaxSel = 256, MaxClusters = 4096 (benchmark only).
+#include "Vcentroid_match_s256.h"
+#include "centroid_match_pins.hpp"
+
+namespace pim {
+
+std::unique_ptr<CentroidMatchPins> make_centroid_match_s256(const CentroidMatchOptions& o) {
+  return std::make_unique<VerilatedCentroidMatchPins<Vcentroid_match_s256, 256, 4096>>(o);
+}
+
+}  // namespace pim
