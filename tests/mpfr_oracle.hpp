@@ -14,8 +14,8 @@
 
 #include <mpfr.h>
 
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 
 namespace starc_test {
@@ -86,7 +86,7 @@ class MpfrOracle {
   mpfr_t a_, b_, r_, scratch_;  // precision 24
   mpfr_t exact_, diff_;         // wide, for classification only
   mpfr_t r16_[2];               // precision 11 and 8, for encode
-  mpfr_t leaves_[kMaxLeaves];           // tree levels
+  mpfr_t leaves_[kMaxLeaves];   // tree levels
 };
 
 }  // namespace starc_test
