@@ -11,4 +11,6 @@ namespace starc::cli {
 void add_kv_stats_command(CLI::App& app);  // kv-stats: statistics of a KV source
 void add_fidelity_command(CLI::App& app);  // fidelity: policy fidelity vs dense reference
 
+void add_vectors_command(CLI::App& app);  // vectors: MAC test vectors through the RTL
+
 }  // namespace starc::cli

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   // Subcommands register here, one line each.
   starc::cli::add_kv_stats_command(app);
   starc::cli::add_fidelity_command(app);
+  starc::cli::add_vectors_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
