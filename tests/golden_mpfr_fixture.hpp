@@ -9,12 +9,18 @@
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
+#include <ostream>
 #include <random>
 #include <string>
 #include <string_view>
 
 #include "mpfr_oracle.hpp"
 #include "pim_arith.hpp"
+
+namespace pim {
+// Lets GoogleTest (and so ctest's test names) print the format parameter as "fp16" / "bf16".
+inline void PrintTo(Fmt fmt, std::ostream* os) { *os << fmt_name(fmt); }
+}  // namespace pim
 
 namespace starc_test {
 
