@@ -281,4 +281,37 @@ KvSource load_kv_trace(const std::string& dir, const std::string& kv_dtype, int 
   return src;
 }
 
+void save_kv_trace(const KvSource& src, const std::string& dir) {
+  if (src.heads.empty()) throw std::invalid_argument(fmt::format("{}: no heads to save", dir));
+  const auto& h0 = src.heads.front();
+  for (const auto& h : src.heads) {
+    if (h.keys.rows() != h0.keys.rows() || h.keys.cols() != h0.keys.cols() ||
+        h.values.rows() != h0.keys.rows() || h.values.cols() != h0.keys.cols() ||
+        h.queries.rows() != h0.queries.rows() || h.queries.cols() != h0.keys.cols()) {
+      throw std::invalid_argument(fmt::format("{}: heads of different shapes cannot share one "
+                                              "trace", dir));
+    }
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw std::runtime_error(fmt::format("{}: cannot create directory: {}", dir, ec.message()));
+  const NpyDtype dtype = src.fmt == pim::Fmt::bf16 ? NpyDtype::u2 : NpyDtype::f2;
+  const std::size_t H = src.heads.size(), D = static_cast<std::size_t>(h0.keys.cols());
+  auto write = [&](const char* name, auto member) {
+    const std::size_t rows = static_cast<std::size_t>((h0.*member).rows());
+    std::vector<std::uint16_t> bits;
+    bits.reserve(H * rows * D);
+    for (const auto& h : src.heads) {
+      const Matrix& m = h.*member;
+      for (Eigen::Index i = 0; i < m.size(); ++i) bits.push_back(pim::encode_input(m.data()[i], src.fmt));
+    }
+    const std::vector<std::size_t> shape =
+        H == 1 ? std::vector<std::size_t>{rows, D} : std::vector<std::size_t>{H, rows, D};
+    write_npy_u16((std::filesystem::path(dir) / name).string(), dtype, shape, bits);
+  };
+  write("k.npy", &KvHead::keys);
+  write("v.npy", &KvHead::values);
+  write("q.npy", &KvHead::queries);
+}
+
 }  // namespace starc

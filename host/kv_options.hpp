@@ -51,4 +51,9 @@ KvSource load_kv(const KvOptions& o);
 KvSource load_kv_trace(const std::string& dir, const std::string& kv_dtype, int heads = 0,
                        int steps = 0, int context = 0, int head_dim = 0);
 
+// Writes `src` as a trace directory (created if needed): k.npy, v.npy, q.npy, [L, D] for one
+// head, else [H, L, D]; '<f2' for fp16 data, '<u2' bfloat16 bits for bf16 (read it back with
+// --kv-dtype bf16). Every head must have the same L, S and D.
+void save_kv_trace(const KvSource& src, const std::string& dir);
+
 }  // namespace starc

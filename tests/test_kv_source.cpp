@@ -598,3 +598,17 @@ TEST(Synthetic, HeadsCycleKindsAndOptionsApply) {
   EXPECT_EQ(src.heads[0].keys.cols(), 64);
   EXPECT_EQ(src.heads[0].queries.rows(), 2);
 }
+
+TEST(Synthetic, SavedAsTraceLoadsBackIdentically) {
+  for (pim::Fmt fmt : {pim::Fmt::fp16, pim::Fmt::bf16}) {
+    TempDir dir;
+    auto p = small_params(test_seed());
+    p.context = 300;
+    const KvSource src = starc::generate_synthetic(p, fmt);
+    starc::save_kv_trace(src, dir.str());
+    const KvSource back = load_dir(dir, fmt == pim::Fmt::bf16 ? "bf16" : "auto");
+    EXPECT_EQ(back.fmt, fmt);
+    EXPECT_TRUE(same(src, back)) << pim::fmt_name(fmt);
+    EXPECT_EQ(starc::read_npy(dir / "k.npy").shape, (std::vector<std::size_t>{3, 300, 128}));
+  }
+}

@@ -1,5 +1,6 @@
 // `starcsim kv-stats [kv options] [--json FILE]`: statistics of a KV source (synthetic or
 // trace), per head, so that the synthetic workload can be compared with a real trace.
+// --save-kv DIR writes the source as a trace (e.g. the synthetic workload for other tools).
 #include <fstream>
 #include <memory>
 #include <stdexcept>
@@ -21,10 +22,14 @@ void add_kv_stats_command(CLI::App& app) {
   struct Args {
     KvOptions kv;
     std::string json;
+    std::string save;
   };
   auto args = std::make_shared<Args>();
   add_kv_options(*cmd, args->kv);
   cmd->add_option("--json", args->json, "also write the statistics as JSON to FILE");
+  cmd->add_option("--save-kv", args->save,
+                  "also write the KV source as a trace directory (k.npy, v.npy, q.npy; fp16, "
+                  "or uint16 bfloat16 bits for --kv-dtype bf16), loadable with --kv");
   cmd->callback([args] {
     const KvSource src = load_kv(args->kv);
     std::vector<KvHeadStats> stats;
@@ -72,6 +77,7 @@ void add_kv_stats_command(CLI::App& app) {
       out << j.dump(2) << '\n';
       if (!out) throw std::runtime_error(fmt::format("--json {}: write failed", args->json));
     }
+    if (!args->save.empty()) save_kv_trace(src, args->save);
   });
 }
 
