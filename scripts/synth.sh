@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Units to synthesise; add a module here when it should be reported.
-TOPS=(${SYNTH_TOPS:-pim_mac})
+TOPS=(${SYNTH_TOPS:-pim_mac centroid_match})
 files=(rtl/pim_pkg.sv)
 for f in rtl/*.sv; do [ "$f" = rtl/pim_pkg.sv ] || files+=("$f"); done
 if [ ${#TOPS[@]} -eq 0 ]; then
