@@ -9,6 +9,10 @@
 
 #include <fmt/core.h>
 
+#include "cluster_layout.hpp"
+#include "policy_starc.hpp"
+#include "token_layout.hpp"
+
 namespace starc {
 
 DenseReference::DenseReference(const Eigen::Ref<const Matrix>& keys,
@@ -124,6 +128,14 @@ struct Accumulator {
   double recall = 0, hit = 0, err = 0, cosine = 0, selected = 0;
   double min_recall = std::numeric_limits<double>::infinity(), max_err = 0;
   std::size_t n = 0;
+  double cost_rows = 0, cost_cols = 0, key_rows = 0, key_cols = 0;
+  void add_reads(const PhaseReads& r) {
+    const ReadCounts c = count(r.selection), k = count(r.keys);
+    cost_rows += static_cast<double>(c.bg_rows);
+    cost_cols += static_cast<double>(c.columns);
+    key_rows += static_cast<double>(k.bg_rows);
+    key_cols += static_cast<double>(k.columns);
+  }
   void add(const FidelityMetrics& m) {
     recall += m.recall;
     hit += m.hit_rate;
@@ -136,8 +148,10 @@ struct Accumulator {
   }
   FidelityRow row(const std::string& policy, unsigned budget) const {
     const double d = n ? static_cast<double>(n) : 1.0;
-    return FidelityRow{policy,     budget,        recall / d, hit / d,  err / d, cosine / d,
-                       selected / d, n ? min_recall : 0.0, max_err, n};
+    return FidelityRow{policy,       budget,    recall / d,   hit / d,
+                       err / d,      cosine / d, selected / d, n ? min_recall : 0.0,
+                       max_err,      n,          cost_rows / d, cost_cols / d,
+                       key_rows / d, key_cols / d};
   }
 };
 
@@ -155,10 +169,19 @@ void check_source(const KvSource& kv) {
   }
 }
 
-nlohmann::json row_json(const FidelityRow& r) {
-  return {{"budget", r.budget},        {"recall", r.recall},     {"hit_rate", r.hit_rate},
-          {"rel_err", r.rel_err},      {"cosine", r.cosine},     {"selected_tokens", r.selected},
-          {"min_recall", r.min_recall}, {"max_rel_err", r.max_rel_err}, {"samples", r.samples}};
+nlohmann::json row_json(const FidelityRow& r, bool reads) {
+  nlohmann::json j = {{"budget", r.budget},   {"recall", r.recall},
+                      {"hit_rate", r.hit_rate}, {"rel_err", r.rel_err},
+                      {"cosine", r.cosine},   {"selected_tokens", r.selected},
+                      {"min_recall", r.min_recall}, {"max_rel_err", r.max_rel_err},
+                      {"samples", r.samples}};
+  if (reads) {
+    j["reads_per_step"] = {{"selection_bg_rows", r.cost_rows},
+                           {"selection_columns", r.cost_columns},
+                           {"key_bg_rows", r.key_rows},
+                           {"key_columns", r.key_columns}};
+  }
+  return j;
 }
 
 }  // namespace
@@ -184,6 +207,10 @@ FidelityReport run_fidelity(const KvSource& kv, const FidelityConfig& cfg) {
   const std::size_t nb = cfg.budgets.size();
   std::vector<std::unique_ptr<Policy>> policies;
   for (const auto& n : names) policies.push_back(make_policy(n, rep.config.params));
+  StarcPolicy* starc = nullptr;
+  for (auto& p : policies) {
+    if (auto* sp = dynamic_cast<StarcPolicy*>(p.get())) starc = sp;
+  }
   std::vector<Accumulator> total(names.size() * nb);
   for (const KvHead& head : kv.heads) {
     rep.head_kinds.push_back(head.kind);
@@ -198,12 +225,31 @@ FidelityReport run_fidelity(const KvSource& kv, const FidelityConfig& cfg) {
       const auto values = head.values.topRows(n);
       const std::span<const float> q(head.queries.row(s).data(), d);
       const DenseReference ref(keys, values, q);
+      std::unique_ptr<TokenLayout> token_layout;
+      std::unique_ptr<ClusterLayout> cluster_layout;
+      if (cfg.reads) {
+        token_layout = std::make_unique<TokenLayout>(
+            head, n, cfg.org, kv.fmt, TokenLayoutParams{.page = cfg.params.page, .capacity = l});
+        if (starc != nullptr) {
+          starc->select(keys, q, 1);  // clusters the complete blocks of this step
+          cluster_layout =
+              std::make_unique<ClusterLayout>(head, starc->clusters(), n, cfg.org, kv.fmt, l);
+        }
+      }
       for (std::size_t i = 0; i < policies.size(); ++i) {
         for (std::size_t b = 0; b < nb; ++b) {
           const Selection sel = policies[i]->select(keys, q, cfg.budgets[b]);
           const FidelityMetrics m = ref.measure(values, sel.tokens, cfg.budgets[b]);
           acc[i * nb + b].add(m);
           total[i * nb + b].add(m);
+          if (cfg.reads) {
+            const KvLayout& layout = names[i] == "starc"
+                                         ? static_cast<const KvLayout&>(*cluster_layout)
+                                         : *token_layout;
+            const PhaseReads r = layout.plan(sel);
+            acc[i * nb + b].add_reads(r);
+            total[i * nb + b].add_reads(r);
+          }
         }
       }
     }
@@ -235,13 +281,18 @@ nlohmann::json FidelityReport::to_json() const {
                  {"quest", {{"page", config.params.page}}},
                  {"tokenwise", {{"r", config.params.sparq_r ? config.params.sparq_r : head_dim / 8}}}};
   nlohmann::json pol = nlohmann::json::object();
-  for (const auto& r : rows) pol[r.policy].push_back(row_json(r));
+  for (const auto& r : rows) pol[r.policy].push_back(row_json(r, config.reads));
   j["policies"] = pol;
+  if (config.reads) {
+    j["org"] = {{"pseudo_channels", config.org.pseudo_channels}, {"ranks", config.org.ranks},
+                {"bank_groups", config.org.bank_groups},         {"banks", config.org.banks},
+                {"lanes", config.org.lanes},                     {"columns", config.org.columns}};
+  }
   nlohmann::json ph = nlohmann::json::array();
   for (std::size_t h = 0; h < per_head.size(); ++h) {
     nlohmann::json e = {{"head", h}, {"kind", head_kinds[h]}};
     nlohmann::json p = nlohmann::json::object();
-    for (const auto& r : per_head[h]) p[r.policy].push_back(row_json(r));
+    for (const auto& r : per_head[h]) p[r.policy].push_back(row_json(r, config.reads));
     e["policies"] = p;
     ph.push_back(e);
   }
@@ -257,13 +308,23 @@ std::string format_tables(const FidelityReport& r) {
   for (const auto& row : r.rows) {
     if (row.policy != current) {
       current = row.policy;
-      out += fmt::format("\npolicy {}\n{:>8} {:>8} {:>9} {:>10} {:>9} {:>10} {:>9}\n", current,
+      out += fmt::format("\npolicy {}\n{:>8} {:>8} {:>9} {:>10} {:>9} {:>10} {:>9}", current,
                          "budget", "recall", "hit_rate", "rel_err", "cosine", "selected",
                          "min_rec");
+      if (r.config.reads) {
+        out += fmt::format(" {:>9} {:>9} {:>9} {:>9}", "sel_rows", "sel_cols", "key_rows",
+                           "key_cols");
+      }
+      out += "\n";
     }
-    out += fmt::format("{:>8} {:>8.4f} {:>9.4f} {:>10.3e} {:>9.6f} {:>10.1f} {:>9.4f}\n",
+    out += fmt::format("{:>8} {:>8.4f} {:>9.4f} {:>10.3e} {:>9.6f} {:>10.1f} {:>9.4f}",
                        row.budget, row.recall, row.hit_rate, row.rel_err, row.cosine,
                        row.selected, row.min_recall);
+    if (r.config.reads) {
+      out += fmt::format(" {:>9.1f} {:>9.1f} {:>9.1f} {:>9.1f}", row.cost_rows, row.cost_columns,
+                         row.key_rows, row.key_columns);
+    }
+    out += "\n";
   }
   return out;
 }

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kv_source.hpp"
+#include "pim_org.hpp"
 #include "policy.hpp"
 
 namespace starc {
@@ -49,6 +50,11 @@ struct FidelityConfig {
   std::vector<unsigned> budgets;
   std::vector<std::string> policies;  // empty: all of policy_names()
   PolicyParams params;
+  // Also lay every step out (token-order layout; cluster layout for starc) on `org` and count
+  // the reads of each selection (mapping/kv_layout.hpp): selection cost, key-phase BG-rows and
+  // columns (the value phase reads the same slots of the value region).
+  bool reads = false;
+  pim::Org org = pim::hbm3_pim_org();
 };
 
 // Mean (and worst) metrics of one policy at one budget over steps and heads.
@@ -58,6 +64,9 @@ struct FidelityRow {
   double recall = 0, hit_rate = 0, rel_err = 0, cosine = 0, selected = 0;
   double min_recall = 0, max_rel_err = 0;
   std::size_t samples = 0;
+  // With FidelityConfig::reads, means per step: selection-cost BG-rows and columns, key-phase
+  // BG-rows and columns.
+  double cost_rows = 0, cost_columns = 0, key_rows = 0, key_columns = 0;
 };
 
 struct FidelityReport {

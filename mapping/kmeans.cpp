@@ -41,17 +41,17 @@ BlockClusters cluster_block(const Eigen::Ref<const Matrix>& keys, const KmeansPa
   out.assignment.assign(static_cast<std::size_t>(n), 0);
   out.sizes.assign(p.k, 0);
   Matrix unit_centroids = unit.topRows(k);
-  out.centroids = keys.topRows(k);
 
+  // The raw means are only needed for the final assignment, except for a cluster that ends
+  // empty: it keeps the raw mean of the last assignment in which it had members (or its seed).
+  std::vector<std::vector<std::uint8_t>> last_nonempty(p.k);
   Matrix unit_sum(k, d);
-  Matrix raw_sum(k, d);
   Eigen::MatrixXf sim(n, k);
   for (unsigned it = 1; it <= p.max_iterations; ++it) {
     out.iterations = it;
-    sim.noalias() = unit * unit_centroids.transpose();
+    sim.noalias() = unit.lazyProduct(unit_centroids.transpose());
     std::fill(out.sizes.begin(), out.sizes.end(), 0u);
     unit_sum.setZero();
-    raw_sum.setZero();
     for (Eigen::Index i = 0; i < n; ++i) {
       Eigen::Index best = 0;
       float best_sim = sim(i, 0);
@@ -64,20 +64,49 @@ BlockClusters cluster_block(const Eigen::Ref<const Matrix>& keys, const KmeansPa
       out.assignment[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(best);
       ++out.sizes[static_cast<std::size_t>(best)];
       unit_sum.row(best) += unit.row(i);
-      raw_sum.row(best) += keys.row(i);
     }
     float max_move = 0.0f;
+    bool last = it == p.max_iterations;
     for (Eigen::Index j = 0; j < k; ++j) {
-      const unsigned size = out.sizes[static_cast<std::size_t>(j)];
-      if (size == 0) continue;  // empty cluster: keeps its previous centroids
-      out.centroids.row(j) = raw_sum.row(j) / static_cast<float>(size);
+      if (out.sizes[static_cast<std::size_t>(j)] == 0) continue;  // empty: keeps its centroid
       const float norm = unit_sum.row(j).norm();
       if (norm == 0.0f) continue;
       const Eigen::RowVectorXf moved = unit_sum.row(j) / norm;
       max_move = std::max(max_move, (moved - unit_centroids.row(j)).norm());
       unit_centroids.row(j) = moved;
     }
-    if (static_cast<double>(max_move) <= p.tolerance) break;
+    if (static_cast<double>(max_move) <= p.tolerance) last = true;
+    if (!last) {
+      // Remember the assignment for clusters that have members now, in case they empty later.
+      for (unsigned j = 0; j < p.k; ++j) {
+        if (out.sizes[j] > 0) last_nonempty[j] = out.assignment;
+      }
+      continue;
+    }
+    break;
+  }
+
+  // Stored centroids: the mean of the raw keys of the members.
+  out.centroids.resize(k, d);
+  Matrix raw_sum = Matrix::Zero(k, d);
+  for (Eigen::Index i = 0; i < n; ++i) raw_sum.row(out.assignment[static_cast<std::size_t>(i)]) += keys.row(i);
+  for (Eigen::Index j = 0; j < k; ++j) {
+    const auto ju = static_cast<std::size_t>(j);
+    if (out.sizes[ju] > 0) {
+      out.centroids.row(j) = raw_sum.row(j) / static_cast<float>(out.sizes[ju]);
+    } else if (!last_nonempty[ju].empty()) {
+      Eigen::RowVectorXf sum = Eigen::RowVectorXf::Zero(d);
+      unsigned size = 0;
+      for (Eigen::Index i = 0; i < n; ++i) {
+        if (last_nonempty[ju][static_cast<std::size_t>(i)] == j) {
+          sum += keys.row(i);
+          ++size;
+        }
+      }
+      out.centroids.row(j) = sum / static_cast<float>(size);
+    } else {
+      out.centroids.row(j) = keys.row(j);  // never had a member: its seed key
+    }
   }
   return out;
 }

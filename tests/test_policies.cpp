@@ -7,10 +7,12 @@
 
 #include <gtest/gtest.h>
 
+#include "cluster_layout.hpp"
 #include "fidelity.hpp"
 #include "policy.hpp"
 #include "policy_starc.hpp"
 #include "synthetic_kv.hpp"
+#include "token_layout.hpp"
 
 namespace {
 
@@ -203,6 +205,42 @@ TEST(Policies, StarcAttendsRecentTokensAndUsesTheScorer) {
   EXPECT_EQ(p.clusters().blocks(), 0u);
 }
 
+// Policy -> layout -> reads: the key and value reads cover exactly the selected tokens, and
+// the selection cost is what each policy pays.
+TEST(Policies, SelectionsBecomeExactReads) {
+  const unsigned n = 64 * 6 + 21;
+  const KvHead h = random_head(static_cast<int>(n), 1, 128, test_seed() + 4);
+  const pim::Org org = pim::hbm3_pim_org();
+  const TokenLayout tl(h, n, org, pim::Fmt::fp16);
+  StarcPolicy starc{PolicyParams{}};
+  starc.select(h.keys, query(h, 0), 1);
+  const ClusterLayout cl(h, starc.clusters(), n, org, pim::Fmt::fp16);
+  for (const auto& name : policy_names()) {
+    auto p = make_policy(name, PolicyParams{});
+    for (unsigned b : {32u, 100u, 200u}) {
+      const Selection s = name == "starc" ? starc.select(h.keys, query(h, 0), b)
+                                          : p->select(h.keys, query(h, 0), b);
+      const KvLayout& l = name == "starc" ? static_cast<const KvLayout&>(cl) : tl;
+      const PhaseReads r = l.plan(s);
+      EXPECT_EQ(l.tokens_read(r.keys), s.tokens) << name << " B=" << b;
+      EXPECT_EQ(l.tokens_read(r.values, Region::values), s.tokens) << name << " B=" << b;
+      const ReadCounts c = count(r.selection);
+      if (name == "starc") {
+        EXPECT_EQ(c.columns, 6u * 4 * 2);  // 24 centroids x 2 columns
+      } else if (name == "quest") {
+        EXPECT_EQ(c.columns, 2u * 26 * 2);  // 26 pages x (min, max) x 2 columns
+        // With D = 128 a page is one BG-row: ceil(B / 16) pages = that many key BG-rows.
+        EXPECT_EQ(r.keys.size(), (b + 15) / 16);
+      } else if (name == "tokenwise") {
+        EXPECT_GE(c.columns, n);  // at least one column of every key
+        EXPECT_LE(c.columns, 2u * n);
+      } else {
+        EXPECT_EQ(c.columns, 0u);
+      }
+    }
+  }
+}
+
 TEST(Fidelity, HandCheckedMetrics) {
   // Two tokens with equal scores: p = (1/2, 1/2). Selecting token 0 only: recall 1/2,
   // o_sel = v0, o_full = (v0 + v1) / 2.
@@ -274,6 +312,22 @@ TEST(Fidelity, RunOnTheSyntheticWorkload) {
   EXPECT_THROW(run_fidelity(kv, zero), std::invalid_argument);
   KvSource empty;
   EXPECT_THROW(run_fidelity(empty, cfg), std::invalid_argument);
+  // With reads: quest reads ceil(B/16) BG-rows of keys per step at D = 64 on a 32-slot row
+  // channel; dense reads every key.
+  FidelityConfig rc = cfg;
+  rc.budgets = {64};
+  rc.reads = true;
+  const FidelityReport rr = run_fidelity(kv, rc);
+  for (const auto& row : rr.rows) {
+    EXPECT_GT(row.key_columns, 0.0) << row.policy;
+    if (row.policy == "dense") {
+      EXPECT_DOUBLE_EQ(row.key_columns, row.selected);  // 1 column per token at D = 64
+    } else if (row.policy == "oracle") {
+      EXPECT_DOUBLE_EQ(row.cost_columns, 0.0);
+    } else if (row.policy == "starc") {
+      EXPECT_DOUBLE_EQ(row.cost_columns, 10.0 * 4);  // 10 blocks x 4 centroids x 1 column
+    }
+  }
 }
 
 }  // namespace

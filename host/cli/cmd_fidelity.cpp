@@ -26,6 +26,7 @@ struct FidelityArgs {
   unsigned page = 16;
   unsigned sparq_r = 0;
   unsigned threads = 2;
+  bool reads = false;
 };
 
 // Writes `text` to `path` through a temporary file and a rename, so that a failure never
@@ -72,6 +73,7 @@ void run(const FidelityArgs& a) {
   cfg.params.page = a.page;
   cfg.params.sparq_r = a.sparq_r;
   cfg.params.threads = a.threads;
+  cfg.reads = a.reads;
   if (a.json.empty()) throw std::invalid_argument("--json: empty file name");
 
   const KvSource kv = load_kv(a.kv);
@@ -106,6 +108,9 @@ void add_fidelity_command(CLI::App& app) {
   cmd->add_option("--sparq-r", args->sparq_r, "tokenwise: query dimensions r (0: D/8)")
       ->capture_default_str();
   cmd->add_option("--threads", args->threads, "starc: clustering threads")->capture_default_str();
+  cmd->add_flag("--reads", args->reads,
+                "also lay each step out on the hbm3-pim channel and count the reads of every "
+                "selection (selection cost, key-phase BG-rows and columns)");
   cmd->callback([args] { run(*args); });
 }
 
