@@ -25,15 +25,17 @@ for m in "${mods[@]}"; do
     echo "lint: iverilog: $m"; cat "$log"; fail=1
   fi
 done
-# Yosys: read every file, elaborate each module as top; warnings count as failures.
+# Yosys: read every file once, then elaborate each module as top from a saved copy;
+# warnings count as failures.
 all_files=("$PKG")
 for m in "${mods[@]}"; do all_files+=("$RTL/$m.sv"); done
+script="read_verilog -sv ${all_files[*]}; design -save base"
 for m in "${mods[@]}"; do
-  if ! yosys -q -p "read_verilog -sv ${all_files[*]}; hierarchy -check -top $m; proc" >"$log" 2>&1 \
-     || grep -qi "warning" "$log"; then
-    echo "lint: yosys: $m"; cat "$log"; fail=1
-  fi
+  script+="; design -load base; hierarchy -check -top $m; proc"
 done
+if ! yosys -q -p "$script" >"$log" 2>&1 || grep -qi "warning" "$log"; then
+  echo "lint: yosys"; cat "$log"; fail=1
+fi
 if [ $fail -eq 0 ]; then
   echo "lint: ${#mods[@]} modules clean on verilator, iverilog and yosys"
 fi
