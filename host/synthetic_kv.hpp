@@ -4,23 +4,26 @@
 // Geometry (D = head dim, rotary pairs are (i, i + D/2) as in Hugging Face `rotate_half`,
 // pair i rotating by angle pos * rope_base^(-2i/D)). Pairs are assigned by frequency, from the
 // slowest (i = D/2 - 1) down:
-//   - outlier pairs: ceil(outliers/2) slowest pairs; channel i and i + D/2 of each carry a
-//     fixed offset `outlier_offset` added to every key before RoPE (slow pairs barely rotate,
-//     so the cached keys keep a near-constant large channel, as in real KV caches);
+//   - outlier pairs: the ceil(outliers/2) slowest pairs; the first `outliers` of channels
+//     D/2-1, D-1, D/2-2, D-2, ... carry a fixed offset +-outlier_offset (random sign) added to
+//     every key before RoPE (slow pairs barely rotate, so the cached keys keep a near-constant
+//     large channel, as in real KV caches; a constant shift of every logit does not change
+//     attention, but it does dominate key norms and cosine clustering);
 //   - sink pairs: the next 2 pairs hold the unit "sink direction" s;
 //   - semantic band: the next rank/2 pairs (rank dims) hold the low-rank key subspace;
 //   - the remaining, faster pairs hold a constant "positional" vector c (RoPE turns it into a
 //     recency kernel for queries that share it) and isotropic noise.
 // Keys (pre-RoPE) of token j in a segment of topic t:
-//   k_j = topic_scale * u_t + lowrank_noise * U z_j / sqrt(rank) + pos_scale * c
-//       + iso_noise * n_j + [j < sinks] * sink_scale * s + outlier offsets,
-// where u_t are `topics` random unit vectors of the semantic band, U z_j a random vector of
-// that band, n_j isotropic N(0, I). The context is a sequence of segments of uniform random
+//   k_j = topic_scale * u_t + lowrank_noise * z_j / sqrt(rank) + pos_scale * c
+//       + iso_noise * n_j + [j < sinks] * a * s + outlier offsets,
+// where u_t are `topics` random unit vectors of the semantic band, z_j is N(0, I) on that
+// band, n_j is N(0, I) on all D channels, c has a unit-norm random-phase 2-vector on each
+// positional pair, and a = sqrt(sink_logit * sqrt(D)). The context is a sequence of segments of uniform random
 // length in [segment_min, segment_max], each drawn from a recurring topic (uniform).
 // Values: v_j = value_topic_scale * w_t + AR(1) process e_j = value_ar * e_{j-1} +
 // sqrt(1 - value_ar^2) * N(0, I).
 // Queries at position p = L - S + s (step s), by head kind, each with the sink component
-// sink_query * s so every head attends the sinks:
+// a * s, so sink keys score sink_logit more than they would otherwise, in every head:
 //   - retrieval: aligned with one or two topics that occur in the prefill
 //     (q = beta * (u_a [+ u_b]), beta chosen so a fully aligned key scores retrieval_logit)
 //     -> sparse attention on those topics' segments;
@@ -40,11 +43,13 @@
 //     cosine ~0.85 with each other in the semantic band, the centred post-RoPE keys need ~70
 //     of 128 principal components for 90% of their variance (RoPE spreads the positional
 //     part), and the outlier offset dominates the raw key norm (~18), as in real heads;
-//   outliers 4, outlier_offset 8: a few channels with |mean| ~10x the others (KIVI, "massive
-//     activations");
-//   sinks 4, sink_logit 7: the first 4 tokens take ~20-40% of a flat head's attention at 16K;
-//   rope_base 500000 (LLaMA-3): the semantic band rotates < 0.5 rad over 16K tokens, so topic
-//     similarity survives long distances as in long-context models; 10000 gives LLaMA-2;
+//   outliers 4, outlier_offset 8: a few channels with mean |k| ~20x the median channel (the
+//     fixed-channel key outliers reported by KIVI and "massive activations");
+//   sinks 4, sink_logit 7: the first 4 tokens take ~20% of a flat head's attention at 16K
+//     (4 e^7 against 16K tokens near logit 0) and ~2/3 at 2K, as sinks do in real heads;
+//   rope_base 500000 (LLaMA-3): the slowest semantic pair rotates ~0.4 rad over 16K tokens,
+//     so topic similarity survives long distances as in long-context models (10000 gives
+//     LLaMA-2's RoPE, under which far topics decorrelate);
 //   retrieval_logit 10, local_logit 8, local_topic_logit 2, query_noise_logit 0.5;
 //   value_ar 0.9, value_topic_scale 0.5.
 // Randomness: std::mt19937_64 (fully specified by the standard) with our own uniform and
