@@ -20,6 +20,7 @@ std::vector<ClusterPick> fill_budget(std::span<const double> scores,
   unsigned sum = 0;
   for (unsigned g : rank_descending(scores)) {
     if (sum >= budget) break;
+    if (sizes[g] == 0) continue;  // never selected (as in the centroid-match unit)
     const unsigned take = std::min(sizes[g], budget - sum);
     picks.push_back(ClusterPick{g, sizes[g], take, scores[g]});
     sum += take;

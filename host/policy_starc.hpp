@@ -9,8 +9,8 @@
 //   3. otherwise every centroid (stored rounded to the input format) is scored against q; the
 //      clusters are taken in descending score order (ties: lower global id) until their sizes
 //      sum to at least B - recent; the last one is cut to fit, keeping its first members in
-//      slot order (ascending token index). Clusters of size 0 met on the way are listed with
-//      taken = 0, as the centroid-match unit streams them.
+//      slot order (ascending token index). Clusters of size 0 are never selected (the rule of
+//      the centroid-match unit's golden model, host/centroid_select.hpp).
 // The scoring is a replaceable function: the co-simulation plugs in the RTL's bit-exact scores.
 #pragma once
 

@@ -154,20 +154,21 @@ TEST(Policies, QuestScoresPagesByMinMax) {
 }
 
 TEST(Policies, StarcFillFollowsScoreOrderAndCutsTheLast) {
-  // Scores 1, 3, 3, 2 with sizes 10, 5, 0, 8 and budget 12: cluster 1 (5), cluster 2 (tie,
-  // higher id second; size 0), cluster 3 cut to 7.
-  const std::vector<double> scores = {1, 3, 3, 2};
-  const std::vector<unsigned> sizes = {10, 5, 0, 8};
+  // Scores 1, 3, 3, 3, 2 with sizes 10, 0, 5, 4, 8 and budget 12: cluster 1 has size 0 (never
+  // selected), cluster 2 (5), cluster 3 (tie: higher id second, 4), cluster 4 cut to 3.
+  const std::vector<double> scores = {1, 3, 3, 3, 2};
+  const std::vector<unsigned> sizes = {10, 0, 5, 4, 8};
   const auto picks = fill_budget(scores, sizes, 12);
   ASSERT_EQ(picks.size(), 3u);
-  EXPECT_EQ(picks[0].cluster, 1u);
+  EXPECT_EQ(picks[0].cluster, 2u);
   EXPECT_EQ(picks[0].taken, 5u);
-  EXPECT_EQ(picks[1].cluster, 2u);
-  EXPECT_EQ(picks[1].taken, 0u);
-  EXPECT_EQ(picks[2].cluster, 3u);
-  EXPECT_EQ(picks[2].taken, 7u);
+  EXPECT_EQ(picks[1].cluster, 3u);
+  EXPECT_EQ(picks[1].taken, 4u);
+  EXPECT_EQ(picks[2].cluster, 4u);
+  EXPECT_EQ(picks[2].taken, 3u);
   EXPECT_EQ(picks[2].size, 8u);
-  EXPECT_EQ(fill_budget(scores, sizes, 100).size(), 4u);
+  EXPECT_EQ(fill_budget(scores, sizes, 100).size(), 4u);  // every non-empty cluster, whole
+  EXPECT_EQ(fill_budget(scores, sizes, 9).size(), 2u);    // exactly filled: no cut
 }
 
 TEST(Policies, StarcAttendsRecentTokensAndUsesTheScorer) {
