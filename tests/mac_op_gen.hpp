@@ -134,6 +134,12 @@ class MacOpGen {
       o.b[i] = element(fmt, style, base);
       o.acc[i] = accumulator(style, near);
     }
+    if (style == Style::tiny && uniform(0, 3) == 0) {
+      // Signed-zero products: a subnormal accumulator passes through (fp16 products are never
+      // below 2^-48, so this is the only way an fp16 dot result can be subnormal).
+      o.p = static_cast<std::uint16_t>((u32() & 1) << 15);
+      for (auto& x : o.b) x = static_cast<std::uint16_t>((u32() & 1) << 15);
+    }
     if (style == Style::cancel) {
       // Opposite neighbours cancel exactly in the first tree level (x*y + (-x)*y = +0) ...
       for (int i = 0; i + 1 < lanes_; i += 2) {
@@ -147,7 +153,11 @@ class MacOpGen {
         MacOp zero_acc = o;
         zero_acc.acc.fill(0x80000000u);  // -0 + x = x exactly
         const MacResult sum = golden_mac(zero_acc, lanes_);
-        for (int i = 0; i < kMaxMacLanes; ++i) o.acc[i] = sum[i] ^ 0x80000000u;
+        // Exactly minus the sum, or one ulp away from it (a residual near the rounding point).
+        const int ulp = uniform(-1, 1);
+        for (int i = 0; i < kMaxMacLanes; ++i) {
+          o.acc[i] = (sum[i] ^ 0x80000000u) + static_cast<std::uint32_t>(ulp);
+        }
       }
     }
     return o;

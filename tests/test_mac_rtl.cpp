@@ -124,9 +124,19 @@ void random_per_format(Fmt fmt, std::uint64_t seed_fallback) {
     for (int k = 0; k < kOps; ++k) ops.push_back(gen.op(mode, fmt));
     const auto got = rtl.run_batch(ops);
     const long bad = count_mismatches(ops, got, 16);
-    std::printf("%s %s: %d ops, %ld mismatches\n", pim::fmt_name(fmt).data(),
-                mode == MacMode::dot ? "dot" : "axpy", kOps, bad);
+    // Coverage of the result classes (lane 0 for dot, every lane for axpy).
+    std::array<long, 5> cls{};  // +-0, subnormal, normal, inf, NaN
+    for (const MacResult& r : got) {
+      for (int i = 0; i < (mode == MacMode::dot ? 1 : 16); ++i) {
+        const std::uint32_t e = (r[i] >> 23) & 0xFF, m = r[i] & 0x7FFFFF;
+        ++cls[e == 0 ? (m == 0 ? 0 : 1) : e != 0xFF ? 2 : (m == 0 ? 3 : 4)];
+      }
+    }
+    std::printf("%s %s: %d ops, %ld mismatches; results zero %ld subnormal %ld normal %ld "
+                "inf %ld nan %ld\n", pim::fmt_name(fmt).data(),
+                mode == MacMode::dot ? "dot" : "axpy", kOps, bad, cls[0], cls[1], cls[2], cls[3], cls[4]);
     EXPECT_EQ(bad, 0);
+    for (long c : cls) EXPECT_GT(c, 0) << "a result class was never produced";
   }
   EXPECT_FALSE(rtl.got_error());
 }
