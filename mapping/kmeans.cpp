@@ -47,9 +47,14 @@ BlockClusters cluster_block(const Eigen::Ref<const Matrix>& keys, const KmeansPa
   std::vector<std::vector<std::uint8_t>> last_nonempty(p.k);
   Matrix unit_sum(k, d);
   Eigen::MatrixXf sim(n, k);
+  // Column-major copy: the similarities become k matrix-vector products over contiguous
+  // columns (vectorised across tokens, no horizontal sums).
+  const Eigen::MatrixXf unit_cm = unit;
   for (unsigned it = 1; it <= p.max_iterations; ++it) {
     out.iterations = it;
-    sim.noalias() = unit.lazyProduct(unit_centroids.transpose());
+    for (Eigen::Index j = 0; j < k; ++j) {
+      sim.col(j).noalias() = unit_cm * unit_centroids.row(j).transpose();
+    }
     std::fill(out.sizes.begin(), out.sizes.end(), 0u);
     unit_sum.setZero();
     for (Eigen::Index i = 0; i < n; ++i) {
