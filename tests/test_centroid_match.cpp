@@ -242,12 +242,13 @@ TEST_P(CentroidMatchRtl, StartAheadAndGapsInStream) {
 // Random streams, back to back on one harness without reset (ready_o rises in the done cycle,
 // the next start_i comes in that cycle).
 TEST_P(CentroidMatchRtl, RandomStreamsBackToBack) {
+  constexpr int kIters = 1500;
   std::mt19937_64 rng(test_seed() ^ (0x9E37ull * GetParam()));
   const std::vector<std::uint32_t> specials = {kPosZero, kNegZero, kPosInf, kNegInf, kQNaN,
                                                kNegNaN,  kSNaN,    f(1.0f), f(-1.0f), 1u,
                                                0x80000001u, 0x7F7FFFFFu, 0xFF7FFFFFu};
   auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<std::uint64_t>(n)); };
-  for (int iter = 0; iter < 150; ++iter) {
+  for (int iter = 0; iter < kIters; ++iter) {
     const int n = 1 + pick(iter % 5 == 0 ? h_->max_clusters() : 60);
     const int score_kind = pick(4);
     const bool dup_ids = pick(4) == 0;
@@ -288,7 +289,7 @@ TEST_P(CentroidMatchRtl, RandomStreamsBackToBack) {
       return;
     }
   }
-  EXPECT_EQ(selections_, 150);
+  EXPECT_EQ(selections_, kIters);
 }
 
 TEST_P(CentroidMatchRtl, ResetBetweenSelections) {
