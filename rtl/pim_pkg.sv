@@ -30,6 +30,7 @@ package pim_pkg;
   endfunction
   localparam int MAC_FRONT_LAT = 1 + $clog2(MAC_LANES);  // = mac_front_lat(MAC_LANES) = 5
   localparam int MAC_LAT = MAC_FRONT_LAT + 1;             // = mac_lat(MAC_LANES) = 6
+
   // ---- Channel commands, timing presets, timing rules (pim_channel, DESIGN.md section 2) ---
   // Command encodings (identical to pim::Op in host/pim_command.hpp).
   localparam logic [3:0] OP_NOP   = 4'd0;

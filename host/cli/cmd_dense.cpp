@@ -1,0 +1,106 @@
+// starcsim dense: dense attention of one head (random fp16/bf16 K, V, q of a given length)
+// through the Verilated PIM channel and the golden model in lockstep; prints cycles, commands
+// by type, activations, bit-exact counts, timing-checker errors, numerical error against a
+// double-precision reference, and the simulation speed. --cmd-trace writes the command trace
+// (DESIGN.md section 8), --waves an FST of the RTL.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+
+#include <fmt/core.h>
+
+#include "channel_sim.hpp"
+#include "cmd_trace.hpp"
+#include "commands.hpp"
+#include "dense_cosim.hpp"
+
+namespace starc::cli {
+
+namespace {
+
+struct DenseArgs {
+  unsigned tokens = 1024;
+  std::uint64_t seed = 1;
+  std::string mode = "lockstep";
+  std::string timing = "hbm3-pim";
+  std::string fmt = "fp16";
+  std::string cmd_trace;
+  std::string waves;
+  bool small = false;
+};
+
+void check_dir(const char* flag, const std::string& path) {
+  if (path.empty()) return;
+  const auto dir = std::filesystem::path(path).parent_path();
+  if (!dir.empty() && !std::filesystem::is_directory(dir))
+    throw std::invalid_argument(fmt::format("{}: directory '{}' does not exist", flag, dir.string()));
+}
+
+void run_dense(const DenseArgs& a) {
+  const pim::CtrlMode mode = pim::parse_ctrl_mode(a.mode);
+  const pim::Fmt fmt = pim::parse_fmt(a.fmt);
+  pim::timing_preset(a.timing);  // validates the name
+  if (a.tokens == 0) throw std::invalid_argument("--tokens: must be >= 1");
+  if (a.small && a.timing != "hbm3-pim")
+    throw std::invalid_argument("--small: only the hbm3-pim timing is built for the small channel");
+  if (!a.small && a.timing == "hbm3-pim-npc" && !pim::have_channel_sim_full_npc())
+    throw std::invalid_argument("--timing hbm3-pim-npc: this build has no 64-bank hbm3-pim-npc "
+                                "channel; rebuild with `make NPC=1`");
+  check_dir("--cmd-trace", a.cmd_trace);
+  check_dir("--waves", a.waves);
+  pim::ChannelSimOptions opt;
+  opt.fmt = fmt;
+  opt.seed = a.seed;
+  opt.waves = a.waves;
+  auto sim = a.small ? pim::make_channel_sim_small(opt)
+             : a.timing == "hbm3-pim" ? pim::make_channel_sim_full(opt)
+                                      : pim::make_channel_sim_full_npc(opt);
+  const pim::Org& o = sim->org();
+  const unsigned per_row = o.slots_per_row(sim->head_dim()) * o.total_bank_groups();
+  const unsigned rows_needed = 2 * ((a.tokens + per_row - 1) / per_row);
+  if (rows_needed > o.rows)
+    throw std::invalid_argument(fmt::format("--tokens: {} tokens need {} rows, the channel has {}", a.tokens,
+                                            rows_needed, o.rows));
+  const auto head = pim::random_dense_head(a.tokens, sim->head_dim(), fmt, a.seed);
+  const auto rep = pim::run_dense_head(*sim, mode, head);
+  if (!a.cmd_trace.empty()) pim::write_trace_file(a.cmd_trace, o, sim->timing(), rep.cmds);
+
+  fmt::print("dense head: {} tokens, D {}, {}, controller {}, timing {}, channel {}x{}x{}x{} banks, {} lanes\n",
+             a.tokens, sim->head_dim(), a.fmt, a.mode, sim->timing().name, o.pseudo_channels, o.ranks,
+             o.bank_groups, o.banks, o.lanes);
+  fmt::print("cycles: {} (key phase {}, value phase {}) = {:.2f} us at tCK 0.769 ns\n", rep.cycles,
+             rep.key_cycles, rep.value_cycles, rep.cycles * 0.769e-3);
+  std::string cmds;
+  for (const auto& [name, n] : rep.commands) cmds += fmt::format(" {}={}", name, n);
+  fmt::print("commands:{}\n", cmds);
+  fmt::print("bank activations: {}\n", rep.bank_activations);
+  fmt::print("bitexact: compared {} mismatches {}{}\n", rep.compared, rep.mismatches,
+             rep.mismatches ? " (first: " + rep.first_mismatch + ")" : "");
+  fmt::print("timing checker: RTL errors {} ({}), trace checker violations {}\n", rep.timing_errors,
+             pim::rule_mask_text(rep.timing_mask), rep.trace_violations);
+  fmt::print("error vs double reference: output relative {:.3g}, max score abs {:.3g}\n", rep.output_rel_error,
+             rep.score_max_abs_error);
+  fmt::print("simulation: {:.2f} s wall, {:.0f} cycles/s\n", rep.wall_seconds, rep.cycles / rep.wall_seconds);
+  if (rep.mismatches || rep.timing_errors || rep.trace_violations)
+    throw std::runtime_error("co-simulation failed (mismatches or timing errors above)");
+}
+
+}  // namespace
+
+void add_dense_command(CLI::App& app) {
+  auto args = std::make_shared<DenseArgs>();
+  CLI::App* c = app.add_subcommand("dense", "dense attention of one random head through the PIM channel RTL");
+  c->add_option("--tokens", args->tokens, "context length L")->capture_default_str();
+  c->add_option("--seed", args->seed, "seed of the random K, V, q and of X randomisation")->capture_default_str();
+  c->add_option("--mode", args->mode, "controller mode: lockstep or per-bg")->capture_default_str();
+  c->add_option("--timing", args->timing, "timing preset: hbm3-pim or hbm3-pim-npc")->capture_default_str();
+  c->add_option("--fmt", args->fmt, "input format: fp16 or bf16")->capture_default_str();
+  c->add_option("--cmd-trace", args->cmd_trace, "write the command trace to FILE");
+  c->add_option("--waves", args->waves, "write an FST waveform to FILE.fst");
+  c->add_flag("--small", args->small, "use the small test channel (1x1x2x4 banks, 256 rows)");
+  c->callback([args] { run_dense(*args); });
+}
+
+}  // namespace starc::cli

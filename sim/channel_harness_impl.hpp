@@ -1,0 +1,178 @@
+// Implementation of ChannelSim for one Verilated configuration `Model` (included by the
+// per-configuration sources channel_small.cpp, channel_full.cpp, channel_full_npc.cpp).
+//
+// Per cycle: drive the command (or none) and the column data the array model owes for the
+// requests of the previous cycle; clock low -> high; then read the banks that were activated
+// (latch their rows in the array model) and the result port. Results are stamped with the
+// cycle in which they are on the port.
+#pragma once
+
+#include <stdexcept>
+#include <type_traits>
+
+#include <fmt/format.h>
+#include <verilated.h>
+#include <verilated_fst_c.h>
+
+#include "channel_sim.hpp"
+#include "dram_array.hpp"
+
+namespace pim::detail {
+
+template <class T>
+bool get_bit(const T& v, unsigned i) {
+  if constexpr (std::is_integral_v<T>) {
+    return (static_cast<std::uint64_t>(v) >> i) & 1u;
+  } else {
+    return (v[i / 32] >> (i % 32)) & 1u;
+  }
+}
+
+template <class T>
+void set_u16(T& v, unsigned i, std::uint16_t x) {  // 16-bit element i of a wide signal
+  if constexpr (std::is_integral_v<T>) {
+    v = static_cast<T>((static_cast<std::uint64_t>(v) & ~(0xFFFFull << (16 * i))) |
+                       (static_cast<std::uint64_t>(x) << (16 * i)));
+  } else {
+    auto& w = v[i / 2];
+    w = (i % 2) ? ((w & 0x0000FFFFu) | static_cast<std::uint32_t>(x) << 16) : ((w & 0xFFFF0000u) | x);
+  }
+}
+
+template <class T>
+std::uint32_t get_u32(const T& v, unsigned i) {
+  if constexpr (std::is_integral_v<T>) {
+    return static_cast<std::uint32_t>(static_cast<std::uint64_t>(v) >> (32 * i));
+  } else {
+    return v[i];
+  }
+}
+
+template <class Model>
+class ChannelHarness final : public ChannelSim {
+ public:
+  ChannelHarness(const Org& org, unsigned head_dim, const Timing& timing, const ChannelSimOptions& opt)
+      : org_(org), head_dim_(head_dim), timing_(timing), ctx_(std::make_unique<VerilatedContext>()) {
+    ctx_->randReset(2);
+    ctx_->randSeed(static_cast<int>(opt.seed & 0x7fffffff));
+    ctx_->fatalOnError(false);
+    if (!opt.waves.empty()) ctx_->traceEverOn(true);
+    m_ = std::make_unique<Model>(ctx_.get());
+    if (!opt.waves.empty()) {
+      fst_ = std::make_unique<VerilatedFstC>();
+      m_->trace(fst_.get(), 99);
+      fst_->open(opt.waves.c_str());
+      if (!fst_->isOpen()) throw std::runtime_error("cannot write wave file '" + opt.waves + "'");
+    }
+    m_->fmt_i = static_cast<unsigned>(opt.fmt);
+    m_->cmd_valid_i = 0;
+    m_->clk_i = 0;
+    m_->rst_ni = 1;
+    m_->eval();
+    m_->rst_ni = 0;
+    m_->eval();
+    for (int i = 0; i < 2; ++i) {
+      m_->clk_i = 1;
+      m_->eval();
+      m_->clk_i = 0;
+      m_->eval();
+    }
+    m_->rst_ni = 1;
+    m_->eval();
+  }
+  ~ChannelHarness() override {
+    if (fst_) fst_->close();
+    m_->final();
+  }
+
+  const Org& org() const override { return org_; }
+  unsigned head_dim() const override { return head_dim_; }
+  const Timing& timing() const override { return timing_; }
+  unsigned result_latency() const override { return 2 + 1 + log2u(org_.lanes); }
+  void set_image(const DramImage& image) override { array_ = std::make_unique<DramArray>(image); }
+  std::uint64_t cycle() const override { return cycle_; }
+  std::uint32_t timing_error_count() const override { return m_->timing_err_count_o; }
+  std::uint32_t timing_error_mask() const override { return m_->timing_err_sticky_o; }
+
+  std::vector<MvsbResult> run(const std::vector<Command>& cmds) override {
+    if (!array_) throw std::logic_error("ChannelSim::run without a DRAM image");
+    std::vector<MvsbResult> out;
+    std::size_t expected = 0;
+    for (const auto& c : cmds) expected += c.op == Op::MVSB;
+    std::size_t next = 0;
+    std::uint64_t deadline = 0;
+    while (next < cmds.size() || out.size() < expected) {
+      if (next < cmds.size() && cmds[next].cycle < cycle_)
+        throw std::invalid_argument(fmt::format("command at cycle {} is in the past (now {})", cmds[next].cycle, cycle_));
+      if (next == cmds.size()) {
+        if (deadline == 0) deadline = cycle_ + result_latency() + 4;
+        if (cycle_ > deadline) break;  // a result is missing: the scoreboard reports it
+      }
+      const Command* c = (next < cmds.size() && cmds[next].cycle == cycle_) ? &cmds[next++] : nullptr;
+      step(c, out);
+    }
+    return out;
+  }
+
+ private:
+  static unsigned log2u(unsigned x) {
+    unsigned l = 0;
+    while ((1u << l) < x) ++l;
+    return l;
+  }
+
+  void step(const Command* c, std::vector<MvsbResult>& out) {
+    Model& m = *m_;
+    m.cmd_valid_i = c != nullptr;
+    if (c) {
+      m.cmd_op_i = static_cast<unsigned>(c->op);
+      m.cmd_pch_i = c->pch;
+      m.cmd_rank_i = c->rank;
+      m.cmd_bg_i = c->bg;
+      m.cmd_bank_i = c->bank;
+      m.cmd_row_i = c->row;
+      m.cmd_col_i = c->col;
+      m.cmd_mask_i = static_cast<std::remove_reference_t<decltype(m.cmd_mask_i)>>(c->mask);
+      m.cmd_mode_i = static_cast<unsigned>(c->mode);
+      for (unsigned i = 0; i < org_.lanes; ++i) set_u16(m.cmd_data_i, i, i < c->data.size() ? c->data[i] : 0);
+    }
+    // Column data owed for the requests raised by the previous cycle's MACAB.
+    const unsigned nbanks = org_.total_banks();
+    const unsigned col = m.col_req_col_o;
+    for (unsigned b = 0; b < nbanks; ++b) {
+      if (!get_bit(m.col_req_o, b)) continue;
+      const std::uint16_t* d = array_->column(b, col);
+      for (unsigned i = 0; i < org_.lanes; ++i) set_u16(m.col_data_i, b * org_.lanes + i, d[i]);
+    }
+    m.eval();
+    if (fst_) fst_->dump(2 * cycle_);
+    m.clk_i = 1;
+    m.eval();
+    if (fst_) fst_->dump(2 * cycle_ + 1);
+    m.clk_i = 0;
+    ++cycle_;
+    // Outputs now belong to cycle_ (registered at the edge just taken).
+    for (unsigned b = 0; b < nbanks; ++b)
+      if (get_bit(m.act_o, b)) array_->activate(b, m.act_row_o);
+    if (m.res_valid_o) {
+      MvsbResult r;
+      r.cycle = cycle_;
+      r.gbg = m.res_gbg_o;
+      r.mode = m.res_mode_o ? Mode::axpy : Mode::dot;
+      const unsigned words = r.mode == Mode::dot ? org_.slots_per_row(head_dim_) : head_dim_;
+      for (unsigned i = 0; i < words; ++i) r.words.push_back(get_u32(m.res_data_o, i));
+      out.push_back(std::move(r));
+    }
+  }
+
+  Org org_;
+  unsigned head_dim_;
+  Timing timing_;
+  std::unique_ptr<VerilatedContext> ctx_;
+  std::unique_ptr<Model> m_;
+  std::unique_ptr<VerilatedFstC> fst_;
+  std::unique_ptr<DramArray> array_;
+  std::uint64_t cycle_ = 0;
+};
+
+}  // namespace pim::detail

@@ -1,0 +1,62 @@
+// The Verilated PIM channel (rtl/pim_channel.sv) behind a configuration-independent interface.
+//
+// One Verilated library per configuration (organisation + timing preset are RTL parameters):
+//   make_channel_sim_small  1 pch x 1 rank x 2 bg x 4 banks, 16 lanes, 32 columns, 256 rows,
+//                           D = 128, hbm3-pim (tests; library starc_channel_small)
+//   make_channel_sim_full   2 x 2 x 4 x 4, 16 lanes, 32 columns, 16384 rows, D = 128,
+//                           hbm3-pim (library starc_channel_full)
+//   make_channel_sim_full_npc  the same with hbm3-pim-npc (library starc_channel_full_npc; built
+//                           only with `make NPC=1`, see have_channel_sim_full_npc)
+// The harness owns the VerilatedContext (X randomisation with a seed: randReset(2)), clock and
+// reset, the cycle counter (cycle 0 = first cycle after reset = trace cycle 0), the DRAM array
+// model, and an FST writer when a wave file is given.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "dram_image.hpp"
+#include "dram_timing.hpp"
+#include "golden_channel.hpp"
+#include "pim_arith.hpp"
+#include "pim_command.hpp"
+#include "pim_org.hpp"
+
+namespace pim {
+
+struct ChannelSimOptions {
+  Fmt fmt = Fmt::fp16;
+  std::uint64_t seed = 1;  // X randomisation seed
+  std::string waves;       // FST file, empty: no waves
+};
+
+class ChannelSim {
+ public:
+  virtual ~ChannelSim() = default;
+  virtual const Org& org() const = 0;
+  virtual unsigned head_dim() const = 0;
+  virtual const Timing& timing() const = 0;
+  // Cycles from an MVSB command to its result on the result port.
+  virtual unsigned result_latency() const = 0;
+
+  // Sets the cell contents (must outlive the runs).
+  virtual void set_image(const DramImage& image) = 0;
+  // Drives `cmds` (cycles ascending, not before cycle()) into the RTL, one per cycle at its
+  // cycle, and runs until every MVSB's result has come out. Returns the results in order.
+  virtual std::vector<MvsbResult> run(const std::vector<Command>& cmds) = 0;
+
+  virtual std::uint64_t cycle() const = 0;            // the next cycle to simulate
+  virtual std::uint32_t timing_error_count() const = 0;
+  virtual std::uint32_t timing_error_mask() const = 0;  // sticky, bit = Rule id
+};
+
+std::unique_ptr<ChannelSim> make_channel_sim_small(const ChannelSimOptions& opt);
+std::unique_ptr<ChannelSim> make_channel_sim_full(const ChannelSimOptions& opt);
+std::unique_ptr<ChannelSim> make_channel_sim_full_npc(const ChannelSimOptions& opt);
+// Whether this build has the hbm3-pim-npc channel (cmake -DSTARC_NPC_CHANNEL=ON, make NPC=1);
+// without it make_channel_sim_full_npc throws std::invalid_argument saying how to build it.
+bool have_channel_sim_full_npc();
+
+}  // namespace pim

@@ -1,0 +1,20 @@
+// The test configuration of the channel: 1 pch x 1 rank x 2 bank groups x 4 banks, 16 lanes,
+// 32 columns, 256 rows, D = 128, preset hbm3-pim (parameters in sim/CMakeLists.txt).
+#include "Vpim_channel_small.h"
+#include "channel_harness_impl.hpp"
+
+namespace pim {
+
+std::unique_ptr<ChannelSim> make_channel_sim_small(const ChannelSimOptions& opt) {
+  Org org;
+  org.pseudo_channels = 1;
+  org.ranks = 1;
+  org.bank_groups = 2;
+  org.banks = 4;
+  org.lanes = 16;
+  org.columns = 32;
+  org.rows = 256;
+  return std::make_unique<detail::ChannelHarness<Vpim_channel_small>>(org, 128, timing_preset("hbm3-pim"), opt);
+}
+
+}  // namespace pim

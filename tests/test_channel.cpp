@@ -1,0 +1,164 @@
+// The Verilated channel (small configuration: 1 pch x 1 rank x 2 bank groups x 4 banks,
+// 16 lanes, 32 columns, hbm3-pim) against the golden model, through the controller:
+// hand-computed cycle counts, random read lists in both controller modes and both PIM modes,
+// a dense head (QK^T and S.V) bit-exact and within a documented error of double precision,
+// and a timing violation reaching the RTL checker.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <random>
+
+#include "channel_sim.hpp"
+#include "dense_cosim.hpp"
+#include "golden_channel.hpp"
+#include "scoreboard.hpp"
+
+namespace {
+
+unsigned test_seed() {
+  const char* s = std::getenv("STARC_SEED");
+  const unsigned seed = s ? static_cast<unsigned>(std::strtoul(s, nullptr, 10)) : 777u;
+  std::printf("STARC_SEED=%u\n", seed);
+  return seed;
+}
+
+// Runs cmds on the RTL and on the golden model; returns {compared, mismatches} and the results.
+struct Cosim {
+  std::unique_ptr<pim::ChannelSim> sim = pim::make_channel_sim_small({});
+  pim::DramImage image{sim->org()};
+  std::unique_ptr<pim::GoldenChannel> golden;
+  pim::Scoreboard sb;
+  std::vector<pim::MvsbResult> rtl;
+  void start() {
+    sim->set_image(image);
+    golden = std::make_unique<pim::GoldenChannel>(sim->org(), 128, pim::Fmt::fp16, image);
+  }
+  void run(const std::vector<pim::Command>& cmds) {
+    for (const auto& c : cmds)
+      if (auto r = golden->step(c)) sb.expect(*r);
+    auto out = sim->run(cmds);
+    for (const auto& r : out) sb.observe(r);
+    rtl.insert(rtl.end(), out.begin(), out.end());
+  }
+};
+
+void fill_random(pim::DramImage& image, std::mt19937& rng, unsigned rows) {
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  const pim::Org& o = image.org();
+  std::vector<std::uint16_t> col(o.lanes);
+  for (unsigned b = 0; b < o.total_banks(); ++b)
+    for (unsigned r = 0; r < rows; ++r)
+      for (unsigned c = 0; c < o.columns; ++c) {
+        for (auto& x : col) x = pim::encode_input(u(rng), pim::Fmt::fp16);
+        image.write_column(b, r, c, col);
+      }
+}
+
+// One ACTAB, 32 MACABs, MVSB, PREA (hbm3-pim), by hand from the table: ACTAB 0, MACABs at
+// 19 + 6k up to 205, MVSB 206, PREA 205 + nRTPL = 213; the MVSB result leaves the channel
+// 2 + mac_front_lat(16) = 7 cycles after its command, at 213: cycles 0..213 = 214.
+TEST(Channel, HandComputedRowCycleCount) {
+  Cosim cs;
+  std::mt19937 rng(1);
+  fill_random(cs.image, rng, 4);
+  cs.start();
+  pim::Controller ctl(cs.sim->org(), cs.sim->timing(), pim::CtrlMode::lockstep, 128);
+  pim::PhaseRequest ph;
+  pim::RowRead r{1, 3, {}};
+  for (unsigned c = 0; c < 32; ++c) r.columns.push_back(c);
+  ph.reads = {r};
+  const auto s = ctl.schedule(ph, 0);
+  cs.run(s.cmds);
+  ASSERT_EQ(cs.rtl.size(), 1u);
+  EXPECT_EQ(cs.sim->result_latency(), 7u);
+  EXPECT_EQ(cs.rtl[0].cycle, 213u);
+  EXPECT_EQ(cs.rtl[0].cycle - s.cmds.front().cycle + 1, 214u);
+  EXPECT_EQ(s.cmds.back().op, pim::Op::PREA);
+  EXPECT_EQ(s.cmds.back().cycle, 213u);
+  EXPECT_EQ(cs.sim->timing_error_count(), 0u);
+  EXPECT_EQ(cs.sb.compared(), 16u);
+  EXPECT_EQ(cs.sb.mismatches(), 0u) << cs.sb.first_mismatch();
+}
+
+TEST(Channel, RandomReadListsBothModesBitExactAndLegal) {
+  const unsigned seed = test_seed();
+  for (auto mode : {pim::CtrlMode::lockstep, pim::CtrlMode::per_bg}) {
+    std::mt19937 rng(seed);
+    Cosim cs;
+    fill_random(cs.image, rng, 6);
+    cs.start();
+    pim::Controller ctl(cs.sim->org(), cs.sim->timing(), mode, 128);
+    std::uniform_real_distribution<float> u(0.0f, 1.0f);
+    for (auto pm : {pim::Mode::dot, pim::Mode::axpy, pim::Mode::dot}) {
+      pim::PhaseRequest ph;
+      ph.mode = pm;
+      for (int i = 0; i < 8; ++i) {
+        pim::RowRead r{static_cast<unsigned>(rng() % 2), static_cast<unsigned>(rng() % 6), {}};
+        for (unsigned c = 0; c < 32; ++c)
+          if (rng() % 2) r.columns.push_back(c);
+        if (r.columns.empty()) r.columns.push_back(5);
+        ph.reads.push_back(r);
+      }
+      ph.query.resize(128);
+      for (auto& x : ph.query) x = pim::encode_input(u(rng) * 2 - 1, pim::Fmt::fp16);
+      std::vector<std::vector<std::uint16_t>> scal(ph.reads.size(), std::vector<std::uint16_t>(16));
+      for (auto& v : scal)
+        for (auto& x : v) x = pim::encode_input(u(rng), pim::Fmt::fp16);
+      ph.scalars = [&scal](std::size_t i) { return scal[i]; };
+      const auto s = ctl.schedule(ph, std::max(ctl.next_cycle(), cs.sim->cycle()));
+      cs.run(s.cmds);
+    }
+    cs.sb.finish();
+    SCOPED_TRACE(std::string(pim::ctrl_mode_name(mode)));
+    EXPECT_EQ(cs.sim->timing_error_count(), 0u) << pim::rule_mask_text(cs.sim->timing_error_mask());
+    EXPECT_GT(cs.sb.compared(), 200u);
+    EXPECT_EQ(cs.sb.mismatches(), 0u) << cs.sb.first_mismatch();
+  }
+}
+
+// QK^T and S.V of one head, D = 128, 256 tokens (8 row indices of 2 bank groups x 16 slots).
+// Documented error bound vs the double-precision reference: the only intended error sources
+// are binary32 accumulation (relative ~1e-7 per add) and the rounding of the probabilities to
+// fp16 (relative 2^-11 = 4.9e-4 each, independent, so the output error is typically a few
+// 1e-4 and bounded by 2^-11 plus accumulation): we require ||o - o_ref|| / ||o_ref|| < 1e-3
+// and |score - score_ref| < 1e-4 (scores are O(1..10)).
+TEST(Channel, DenseHeadBitExactAndCloseToDouble) {
+  const unsigned seed = test_seed();
+  for (auto mode : {pim::CtrlMode::lockstep, pim::CtrlMode::per_bg}) {
+    auto sim = pim::make_channel_sim_small({});
+    const auto head = pim::random_dense_head(256, 128, pim::Fmt::fp16, seed);
+    const auto rep = pim::run_dense_head(*sim, mode, head);
+    SCOPED_TRACE(std::string(pim::ctrl_mode_name(mode)));
+    EXPECT_EQ(rep.mismatches, 0u) << rep.first_mismatch;
+    EXPECT_EQ(rep.compared, 16u * 16u + 2u * 128u);  // 16 BG-rows x 16 scores + 2 groups x D
+    EXPECT_EQ(rep.timing_errors, 0u);
+    EXPECT_EQ(rep.trace_violations, 0u);
+    EXPECT_LT(rep.score_max_abs_error, 1e-4);
+    EXPECT_LT(rep.output_rel_error, 1e-3);
+    EXPECT_GT(rep.output_rel_error, 0.0);  // fp16 probabilities cannot be exact
+    std::printf("%s: cycles %llu (keys %llu, values %llu), rel error %.3g, score err %.3g\n",
+                std::string(pim::ctrl_mode_name(mode)).c_str(), (unsigned long long)rep.cycles,
+                (unsigned long long)rep.key_cycles, (unsigned long long)rep.value_cycles,
+                rep.output_rel_error, rep.score_max_abs_error);
+  }
+}
+
+// A command stream that breaks nRCD reaches the channel's checker; spaced by one more cycle
+// it does not.
+TEST(Channel, TimingViolationRaisesTheRtlError) {
+  for (unsigned extra : {0u, 1u}) {
+    Cosim cs;
+    cs.start();
+    pim::Command act, mac;
+    act.op = pim::Op::ACTAB;
+    act.row = 1;
+    mac.op = pim::Op::MACAB;
+    mac.cycle = 18 + extra;
+    mac.mask = 3;
+    cs.run({act, mac});
+    EXPECT_EQ(cs.sim->timing_error_count(), extra == 0 ? 1u : 0u);
+    EXPECT_EQ(cs.sim->timing_error_mask(), extra == 0 ? 1u << pim::kRuleRCD : 0u);
+  }
+}
+
+}  // namespace
