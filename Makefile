@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 STARCSIM = $(abspath $(BUILD))/host/cli/starcsim
 
-.PHONY: all deps build test lint synth bench clean
+.PHONY: all deps build test lint synth bench clean sim paper waves plots
 
 all: build
 
@@ -13,7 +13,12 @@ deps:
 $(BUILD)/CMakeCache.txt: | deps
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
 
+# NPC=1 (or NPC=0) reconfigures with (without) the 64-bank hbm3-pim-npc channel build.
+NPC ?=
 build: deps $(BUILD)/CMakeCache.txt
+ifneq ($(NPC),)
+	cmake -S . -B $(BUILD) -DSTARC_NPC_CHANNEL=$(if $(filter 1 ON on yes,$(NPC)),ON,OFF)
+endif
 	cmake --build $(BUILD) -j$(JOBS)
 	@echo "starcsim: $(STARCSIM)"
 
@@ -31,3 +36,23 @@ bench: build
 
 clean:
 	rm -rf $(BUILD)
+
+# End-to-end co-simulation (issue 6). `make sim`: the built-in synthetic workload (16K-token
+# context, D = 128, budget 1024, SIM_STEPS decode steps, every policy) on the Verilated
+# 64-bank hbm3-pim channel; prints the report table and writes $(BUILD)/sim.json.
+SIM_STEPS ?= 2
+sim: build
+	$(STARCSIM) run --context 16384 --steps $(SIM_STEPS) --budget 1024 --json $(BUILD)/sim.json
+
+# The paper's performance configuration (contexts 16K/24K/32K, B = 1024, plus a budget sweep):
+# STARC's latency/energy reductions next to the paper's figures, plots in $(BUILD)/paper.
+paper: build
+	@scripts/paper.sh $(BUILD)
+
+# A short run with waves (FST) and the GTKWave save files sim/starc.gtkw, sim/starc_cmatch.gtkw.
+waves: build
+	@scripts/waves.sh $(BUILD)
+
+# Plots of an existing `make paper` output directory (gnuplot, SVG and PNG).
+plots:
+	@scripts/plots.sh $(BUILD)/paper

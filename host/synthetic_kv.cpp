@@ -185,7 +185,7 @@ KvHead make_head(const SyntheticParams& p, pim::Fmt fmt, const std::vector<int>&
 
   for (int s = 0; s < S; ++s) {
     const int pos = L - S + s;
-    Vec q = sink_amp * sink_dir;
+    Vec q = Vec::Zero(d);
     if (kind == "retrieval") {
       const double beta = p.retrieval_logit * sqrt_d / p.topic_scale;
       const int n = rng.uniform() < 0.5 ? 1 : 2;
@@ -207,7 +207,9 @@ KvHead make_head(const SyntheticParams& p, pim::Fmt fmt, const std::vector<int>&
       q += gamma * topic_dir[static_cast<std::size_t>(topic[static_cast<std::size_t>(pos)])];
     }  // aggregation: sinks and noise only
     for (int i = 0; i < d; ++i) q[i] += sigma_q * rng.normal();
-    store_row(head.queries, s, rope(q, pos, theta), fmt);
+    // The sink component is added after RoPE, aligned with the sink keys (positions 0..3,
+    // practically unrotated), so sinks work for any rope_base and context length.
+    store_row(head.queries, s, rope(q, pos, theta) + sink_amp * sink_dir, fmt);
   }
   return head;
 }

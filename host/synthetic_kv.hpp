@@ -18,12 +18,15 @@
 //       + iso_noise * n_j + [j < sinks] * a * s + outlier offsets,
 // where u_t are `topics` random unit vectors of the semantic band, z_j is N(0, I) on that
 // band, n_j is N(0, I) on all D channels, c has a unit-norm random-phase 2-vector on each
-// positional pair, and a = sqrt(sink_logit * sqrt(D)). The context is a sequence of segments of uniform random
-// length in [segment_min, segment_max], each drawn from a recurring topic (uniform).
+// positional pair, and a = sqrt(sink_logit * sqrt(D)). The context is a sequence of segments
+// of uniform random length in [segment_min, segment_max], each drawn from a recurring topic
+// (uniform); the topic sequence is shared by all heads (same text), the rest is per head.
 // Values: v_j = value_topic_scale * w_t + AR(1) process e_j = value_ar * e_{j-1} +
 // sqrt(1 - value_ar^2) * N(0, I).
-// Queries at position p = L - S + s (step s), by head kind, each with the sink component
-// a * s, so sink keys score sink_logit more than they would otherwise, in every head:
+// Queries at position p = L - S + s (step s), by head kind; every query also gets the sink
+// component a * s added after RoPE (aligned with the practically unrotated sink keys at
+// positions 0..sinks-1), so sink keys score about sink_logit more than they would otherwise,
+// in every head, for any rope_base and context:
 //   - retrieval: aligned with one or two topics that occur in the prefill
 //     (q = beta * (u_a [+ u_b]), beta chosen so a fully aligned key scores retrieval_logit)
 //     -> sparse attention on those topics' segments;
@@ -33,8 +36,8 @@
 //   - aggregation: only the sinks and noise -> flat attention.
 // Every query also gets isotropic noise scaled so its logits vary with std query_noise_logit
 // across the keys of the head.
-// All of q and k are rotated by RoPE at their positions; then q, k, v are rounded to the
-// simulation input format (fp16 or bf16, round to nearest even).
+// q (but its sink component) and k are rotated by RoPE at their positions; then q, k, v are
+// rounded to the simulation input format (fp16 or bf16, round to nearest even).
 //
 // Defaults and their rationale (D = 128):
 //   topics 32, rank 16, segment 32..256 tokens: at L = 16K about 110 segments, a topic covers

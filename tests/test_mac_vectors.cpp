@@ -136,9 +136,15 @@ std::string slurp(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+// Every file a test writes carries the test's name: ctest runs the tests of this binary as
+// separate processes in parallel, and they share TempDir().
+std::string test_file(const std::string& name) {
+  return ::testing::TempDir() + ::testing::UnitTest::GetInstance()->current_test_info()->name() +
+         "_" + name;
+}
+
 RunResult run_starcsim(const std::string& args) {
-  const std::string dir = ::testing::TempDir();
-  const std::string out = dir + "vectors_stdout.txt", err = dir + "vectors_stderr.txt";
+  const std::string out = test_file("stdout.txt"), err = test_file("stderr.txt");
   const std::string cmd = fmt::format("'{}' {} >'{}' 2>'{}'", STARCSIM_PATH, args, out, err);
   RunResult r;
   r.status = std::system(cmd.c_str());
@@ -148,7 +154,7 @@ RunResult run_starcsim(const std::string& args) {
 }
 
 std::string write_file(const std::string& name, const std::string& text) {
-  const std::string path = ::testing::TempDir() + name;
+  const std::string path = test_file(name);
   std::ofstream(path) << text;
   return path;
 }

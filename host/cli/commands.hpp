@@ -12,5 +12,7 @@ void add_kv_stats_command(CLI::App& app);  // kv-stats: statistics of a KV sourc
 void add_fidelity_command(CLI::App& app);  // fidelity: policy fidelity vs dense reference
 
 void add_vectors_command(CLI::App& app);  // vectors: MAC test vectors through the RTL
+void add_run_command(CLI::App& app);  // run: end-to-end co-simulation of every policy
+void add_dense_command(CLI::App& app);  // dense: one dense head through the channel RTL
 
 }  // namespace starc::cli

@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   starc::cli::add_kv_stats_command(app);
   starc::cli::add_fidelity_command(app);
   starc::cli::add_vectors_command(app);
+  starc::cli::add_run_command(app);
+  starc::cli::add_dense_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

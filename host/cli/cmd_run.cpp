@@ -1,0 +1,235 @@
+// starcsim run: end-to-end co-simulation of dense, oracle, token-wise, Quest and STARC attention
+// on the Verilated PIM channel with the golden model in lockstep (sim/decode_cosim.hpp); prints
+// the report table (host/report.hpp) and writes the JSON report, the command trace and waves
+// on request.
+//
+// Nothing is written half-way: the JSON report and the command trace are written through a
+// temporary file and a rename after the run; a wave file of a failed run is removed.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+
+#include <fmt/core.h>
+
+#include "centroid_match_harness.hpp"
+#include "channel_sim.hpp"
+#include "cmd_trace.hpp"
+#include "commands.hpp"
+#include "decode_cosim.hpp"
+#include "fidelity.hpp"
+#include "kv_options.hpp"
+#include "report.hpp"
+#include "trace_checker.hpp"
+
+namespace starc::cli {
+namespace {
+
+struct RunArgs {
+  KvOptions kv;
+  std::string policies;
+  unsigned budget = 1024;
+  std::string mode = "lockstep";
+  std::string layout = "auto";
+  std::string channel = "hbm3-pim";
+  std::string json;
+  std::string cmd_trace;
+  std::string waves;
+  unsigned head = 0;
+  unsigned block = 64, clusters = 4, iterations = 16, page = 16, sparq_r = 0, threads = 1;
+  std::uint64_t x_seed = 1;
+};
+
+void write_atomically(const std::string& flag, const std::string& path, const std::string& text) {
+  const std::filesystem::path target(path);
+  std::filesystem::path tmp = target;
+  tmp += ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) throw std::runtime_error(fmt::format("{}: cannot write '{}'", flag, path));
+    f << text;
+    f.flush();
+    if (!f) {
+      std::error_code ec;
+      std::filesystem::remove(tmp, ec);
+      throw std::runtime_error(fmt::format("{}: write to '{}' failed", flag, path));
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, target, ec);
+  if (ec) throw std::runtime_error(fmt::format("{}: cannot rename into '{}'", flag, path));
+}
+
+// Checks that a file can be created at `path` before the (long) run starts.
+void check_writable(const std::string& flag, const std::string& path) {
+  if (path.empty()) return;
+  const auto dir = std::filesystem::path(path).parent_path();
+  if (!dir.empty() && !std::filesystem::is_directory(dir))
+    throw std::invalid_argument(fmt::format("{}: directory '{}' does not exist", flag, dir.string()));
+}
+
+std::unique_ptr<pim::ChannelSim> make_channel(const std::string& name, const pim::ChannelSimOptions& o,
+                                              std::string& description) {
+  if (name == "hbm3-pim") {
+    description = "hbm3-pim 2x2x4x4 banks (RTL build starc_channel_full)";
+    return pim::make_channel_sim_full(o);
+  }
+  if (name == "hbm3-pim-npc") {
+    if (!pim::have_channel_sim_full_npc())
+      throw std::invalid_argument("--channel hbm3-pim-npc: this build has no 64-bank hbm3-pim-npc "
+                                  "channel; rebuild with `make NPC=1`");
+    description = "hbm3-pim-npc 2x2x4x4 banks (RTL build starc_channel_full_npc)";
+    return pim::make_channel_sim_full_npc(o);
+  }
+  if (name == "small") {
+    description = "small 1x1x2x4 banks, 256 rows, hbm3-pim timing (RTL build starc_channel_small)";
+    return pim::make_channel_sim_small(o);
+  }
+  throw std::invalid_argument(
+      fmt::format("--channel: unknown channel '{}' (expected hbm3-pim, hbm3-pim-npc or small)", name));
+}
+
+void run(RunArgs a) {
+  // Validate every flag before anything runs or is written.
+  pim::DecodeConfig cfg;
+  cfg.budget = a.budget;
+  if (a.budget == 0) throw std::invalid_argument("--budget: must be >= 1");
+  cfg.mode = pim::parse_ctrl_mode(a.mode);
+  cfg.layout = a.layout;
+  cfg.head = a.head;
+  if (a.clusters == 0 || a.clusters > 255)
+    throw std::invalid_argument(fmt::format("--clusters: {} is not in 1..255", a.clusters));
+  if (a.block < a.clusters || a.block > 64)
+    throw std::invalid_argument(fmt::format("--block: {} (must be in --clusters..64, the "
+                                            "centroid-match unit's largest cluster)", a.block));
+  if (a.iterations == 0) throw std::invalid_argument("--kmeans-iters: must be >= 1");
+  if (a.page == 0) throw std::invalid_argument("--page: must be >= 1");
+  cfg.params.kmeans.block = a.block;
+  cfg.params.kmeans.k = a.clusters;
+  cfg.params.kmeans.max_iterations = a.iterations;
+  cfg.params.page = a.page;
+  cfg.params.sparq_r = a.sparq_r;
+  cfg.params.threads = a.threads;
+  const std::vector<std::string> policies =
+      a.policies.empty() ? policy_names() : parse_policies(a.policies);
+  check_writable("--json", a.json);
+  check_writable("--cmd-trace", a.cmd_trace);
+  check_writable("--waves", a.waves);
+  if (a.kv.kv_dir.empty()) {  // the built-in workload of `make sim`
+    if (a.kv.context == 0) a.kv.context = 16384;
+    if (a.kv.steps == 0) a.kv.steps = 4;
+  }
+  const KvSource kv = load_kv(a.kv);
+  cfg.params.fmt = kv.fmt;
+
+  pim::ChannelSimOptions co;
+  co.fmt = kv.fmt;
+  co.seed = a.x_seed;
+  co.waves = a.waves;
+  pim::RunInfo info;
+  auto channel = make_channel(a.channel, co, info.channel);
+  pim::CentroidMatchOptions cmo;
+  cmo.seed = static_cast<std::uint32_t>(a.x_seed);
+  if (!a.waves.empty()) cmo.fst_path = a.waves + ".cmatch.fst";
+  pim::CentroidMatchHarness cmatch(pim::make_centroid_match_s256(cmo), cmo.seed);
+  info.cmatch = fmt::format("centroid_match MaxSel {} MaxClusters {} (RTL build starc_cmatch_s256)",
+                            cmatch.max_sel(), cmatch.max_clusters());
+  info.source = kv.description;
+  info.org = channel->org();
+  info.timing = channel->timing();
+  info.fmt = std::string(pim::fmt_name(kv.fmt));
+  info.head = a.head;
+  info.budget = a.budget;
+
+  std::vector<pim::PolicyStats> stats;
+  std::unique_ptr<pim::DecodeCosim> cosim;
+  try {
+    cosim = std::make_unique<pim::DecodeCosim>(*channel, cmatch, kv, cfg);
+    for (const auto& p : policies) cosim->layout_for(p);  // reject bad pairs before running
+    const auto& head = kv.heads.at(a.head);
+    info.head_dim = static_cast<unsigned>(head.keys.cols());
+    info.context = static_cast<unsigned>(head.keys.rows());
+    info.steps = static_cast<unsigned>(head.queries.rows());
+    info.head_kind = head.kind;
+    for (const auto& p : policies) {
+      stats.push_back(cosim->run_policy(p));
+      std::fflush(stdout);
+    }
+  } catch (...) {
+    channel.reset();
+    std::error_code ec;
+    if (!a.waves.empty()) {
+      std::filesystem::remove(a.waves, ec);
+      std::filesystem::remove(a.waves + ".cmatch.fst", ec);
+    }
+    throw;
+  }
+  // The whole run's trace, checked from its text alone.
+  std::stringstream trace;
+  pim::write_trace_header(trace, info.org, info.timing);
+  const auto& cmds = cosim->commands();
+  const auto& marks = cosim->marks();
+  std::size_t m = 0;
+  for (std::size_t i = 0; i < cmds.size(); ++i) {
+    for (; m < marks.size() && marks[m].index == i; ++m) trace << "# " << marks[m].text << "\n";
+    pim::write_trace_line(trace, cmds[i]);
+  }
+  const std::string trace_text = trace.str();
+  std::stringstream parse_in(trace_text);
+  const auto violations = pim::check_trace(pim::parse_trace(parse_in));
+
+  fmt::print("{}", pim::report_table(info, stats));
+  fmt::print("Whole-run command trace: {} commands, {} timing-rule violations (trace checker){}\n",
+             cmds.size(), violations.size(), a.cmd_trace.empty() ? "" : ", written to " + a.cmd_trace);
+  nlohmann::json j = pim::report_json(info, stats);
+  j["trace"] = {{"commands", cmds.size()}, {"violations", violations.size()}};
+  if (!a.json.empty()) {
+    write_atomically("--json", a.json, j.dump(2) + "\n");
+    fmt::print("JSON report: {}\n", a.json);
+  }
+  if (!a.cmd_trace.empty()) write_atomically("--cmd-trace", a.cmd_trace, trace_text);
+  channel.reset();  // closes the FST
+  if (!a.waves.empty()) fmt::print("Waves: {} (channel), {}.cmatch.fst (centroid-match unit)\n", a.waves, a.waves);
+  std::uint64_t bad = violations.size();
+  for (const auto& s : stats) bad += s.mismatches + s.cmatch_mismatches + s.rtl_timing_errors;
+  if (bad != 0) throw std::runtime_error(fmt::format("run: {} bit-exact mismatches or timing errors (see report)", bad));
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app) {
+  auto args = std::make_shared<RunArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "run", "co-simulate every policy's decode steps on the Verilated PIM channel (RTL + golden "
+             "model in lockstep) and report cycles, commands, energy, fidelity and checks; without "
+             "--kv the synthetic workload runs with --context 16384 --steps 4 unless given");
+  add_kv_options(*cmd, args->kv);
+  cmd->add_option("--policies", args->policies,
+                  "policies, comma separated: dense, oracle, tokenwise, quest, starc (default all)");
+  cmd->add_option("--budget", args->budget, "token budget B of every sparse policy")->capture_default_str();
+  cmd->add_option("--mode", args->mode, "controller mode: lockstep or per-bg")->capture_default_str();
+  cmd->add_option("--layout", args->layout,
+                  "KV layout: auto (cluster for starc, token order for the rest), token, cluster")
+      ->capture_default_str();
+  cmd->add_option("--channel", args->channel,
+                  "Verilated channel: hbm3-pim (64 banks), hbm3-pim-npc (64 banks, nCCDAB 4, make "
+                  "NPC=1 builds it) or small (8 banks, tests)")
+      ->capture_default_str();
+  cmd->add_option("--head", args->head, "head of the KV source to simulate")->capture_default_str();
+  cmd->add_option("--json", args->json, "write the JSON report to this file");
+  cmd->add_option("--cmd-trace", args->cmd_trace, "write the command trace (DESIGN.md section 8)");
+  cmd->add_option("--waves", args->waves, "write an FST of the channel (and FILE.cmatch.fst of the "
+                                          "centroid-match unit); use short runs");
+  cmd->add_option("--x-seed", args->x_seed, "X-randomisation seed of the Verilated models")->capture_default_str();
+  cmd->add_option("--block", args->block, "starc: tokens per clustered block")->capture_default_str();
+  cmd->add_option("--clusters", args->clusters, "starc: clusters per block (K)")->capture_default_str();
+  cmd->add_option("--kmeans-iters", args->iterations, "starc: Lloyd iteration cap")->capture_default_str();
+  cmd->add_option("--page", args->page, "quest: page size in tokens")->capture_default_str();
+  cmd->add_option("--sparq-r", args->sparq_r, "tokenwise: query dimensions r (0: D/8)")->capture_default_str();
+  cmd->add_option("--threads", args->threads, "starc: clustering threads")->capture_default_str();
+  cmd->callback([args] { run(*args); });
+}
+
+}  // namespace starc::cli

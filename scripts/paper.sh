@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# make paper: the paper's performance configuration on the Verilated hbm3-pim channel (64 banks,
+# FP16, D = 128, B = 1024) at contexts 16K, 24K and 32K, plus a budget sweep at 16K; prints
+# STARC's latency and energy reduction against dense, token-wise and Quest next to the figures
+# of the STARC artifact (DESIGN.md section 12) and writes plots (scripts/plots.sh).
+# Usage: scripts/paper.sh [BUILD]   (env: STEPS decode steps per run, default 1;
+#        CONTEXTS, BUDGETS to override the sweeps; OUT output directory)
+set -euo pipefail
+BUILD=${1:-build}
+STARCSIM=$BUILD/host/cli/starcsim
+OUT=${OUT:-$BUILD/paper}
+STEPS=${STEPS:-1}
+CONTEXTS=${CONTEXTS:-"16384 24576 32768"}
+BUDGETS=${BUDGETS:-"256 512 2048"}
+POLICIES=dense,tokenwise,quest,starc
+mkdir -p "$OUT"
+run() {  # name, extra args...
+  local name=$1; shift
+  echo "== $STARCSIM run $* --policies $POLICIES --json $OUT/$name.json"
+  "$STARCSIM" run "$@" --policies "$POLICIES" --json "$OUT/$name.json" > "$OUT/$name.txt"
+}
+start=$(date +%s)
+for c in $CONTEXTS; do
+  run "ctx-$c" --context "$c" --steps "$STEPS" --budget 1024
+done
+for b in $BUDGETS; do
+  run "budget-$b" --context 16384 --steps "$STEPS" --budget "$b"
+done
+echo "(runs took $(( $(date +%s) - start )) s; tables in $OUT/*.txt)"
+python3 "$(dirname "$0")/paper_summary.py" "$OUT"
+"$(dirname "$0")/plots.sh" "$OUT"

@@ -1,0 +1,90 @@
+// Decode-step co-simulation of any sparsity policy (DESIGN.md section 5): the engine behind
+// `starcsim run`, tests/test_decode_cosim.cpp and bench_decode.
+//
+// Per policy and decode step s (context n = L - S + s + 1, kv_source.hpp convention):
+//   1. layout: the policy's layout (token order, or cluster for STARC) of tokens [0, n), sized
+//      for all L tokens so that regions never move; the new token of each step is appended
+//      (decode-time append) and a completed 64-token block is re-placed in cluster order;
+//   2. selection on the RTL:
+//      - starc: dot-mode phase over the centroid region (WRGB q, MACAB, MVSB); the scores stream
+//        (one per cycle, from the cycle after their MVSB result leaves the channel) into the
+//        Verilated centroid-match unit with budget B - recent; its output is compared with the
+//        golden select_centroids on the golden model's scores, and with the policy's own fill
+//        (StarcPolicy scores the centroids with the RTL's bit-exact scores);
+//      - quest: one dot-mode pass with q over the page min/max metadata (what the selection reads);
+//      - tokenwise: one dot-mode pass over the key columns holding the r chosen dimensions, with
+//        q masked to those dimensions (the approximate scores);
+//      quest and tokenwise rank on the host (policy.hpp, double precision);
+//   3. key phase (dot) over the selected tokens' key slots; scores from the RTL's MVSB results;
+//   4. softmax in binary32 on the host over the selected scores x 1/sqrt(D) (0 cycles);
+//      probabilities rounded to the input format go out by MVGB;
+//   5. value phase (axpy); partial context vectors reduced with tree_padded over bank groups.
+// Every command goes to the Verilated channel and to the golden channel; the scoreboard compares
+// every MVSB result bit for bit. The command stream of the whole run (all policies, one clock)
+// is kept for --cmd-trace and checked by the independent trace checker.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "centroid_match_harness.hpp"
+#include "channel_sim.hpp"
+#include "controller.hpp"
+#include "kv_source.hpp"
+#include "policy.hpp"
+#include "report.hpp"
+
+namespace pim {
+
+struct DecodeConfig {
+  unsigned budget = 1024;
+  CtrlMode mode = CtrlMode::lockstep;
+  std::string layout = "auto";  // auto (cluster for starc, token order otherwise) | token | cluster
+  starc::PolicyParams params;
+  unsigned head = 0;            // which head of the KV source
+};
+
+// Comment lines interleaved with the trace: before command `index`, write "# text".
+struct TraceMark {
+  std::size_t index = 0;
+  std::string text;
+};
+
+class DecodeCosim {
+ public:
+  // `channel`, `cmatch` and `kv` must outlive the object. Throws std::invalid_argument naming a
+  // bad parameter (budget 0, head out of range, head dimension not the channel's, ...).
+  DecodeCosim(ChannelSim& channel, CentroidMatchHarness& cmatch, const starc::KvSource& kv,
+              const DecodeConfig& cfg);
+  ~DecodeCosim();
+
+  // Runs every decode step of the head under `policy`, after everything run before.
+  PolicyStats run_policy(std::string_view policy);
+
+  // Layout a policy runs on under this configuration ("token-order" or "cluster"); throws for
+  // an unsupported pair (starc needs the centroid region of the cluster layout, quest the page
+  // metadata of the token-order layout).
+  std::string layout_for(std::string_view policy) const;
+
+  const std::vector<Command>& commands() const { return cmds_; }
+  const std::vector<TraceMark>& marks() const { return marks_; }
+
+ private:
+  struct Step;
+  void run_step(starc::Policy& policy, unsigned s, PolicyStats& st);
+
+  ChannelSim& sim_;
+  CentroidMatchHarness& cmatch_;
+  const starc::KvSource& kv_;
+  DecodeConfig cfg_;
+  Controller ctl_;
+  std::vector<Command> cmds_;
+  std::vector<TraceMark> marks_;
+  std::unique_ptr<starc::ClusteredKeys> clustered_;  // cluster layout of non-STARC policies
+};
+
+}  // namespace pim

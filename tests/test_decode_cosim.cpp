@@ -1,0 +1,162 @@
+// End-to-end decode co-simulation (sim/decode_cosim.hpp) on the small Verilated channel
+// (1 pch x 1 rank x 2 bank groups x 4 banks, 256 rows, D = 128) and the small centroid-match
+// build (MaxSel 16, MaxClusters 256): every policy, both controller modes, a short synthetic
+// context. The synthetic seed comes from STARC_SEED (printed).
+#include <cstdlib>
+#include <map>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "cmd_trace.hpp"
+#include "decode_cosim.hpp"
+#include "policy.hpp"
+#include "synthetic_kv.hpp"
+#include "trace_checker.hpp"
+
+namespace {
+
+std::uint64_t seed() {
+  static const std::uint64_t s = [] {
+    const char* e = std::getenv("STARC_SEED");
+    const std::uint64_t v = e ? std::strtoull(e, nullptr, 10) : 1;
+    std::printf("STARC_SEED=%llu\n", static_cast<unsigned long long>(v));
+    return v;
+  }();
+  return s;
+}
+
+const starc::KvSource& workload() {
+  static const starc::KvSource kv = [] {
+    starc::SyntheticParams p;
+    p.context = 1024;  // 1022 prefill tokens + 2 decode steps; 15 complete blocks at step 0
+    p.steps = 2;
+    p.head_dim = 128;
+    p.seed = seed();
+    return starc::generate_synthetic(p, pim::Fmt::fp16);
+  }();
+  return kv;
+}
+
+struct CosimRun {
+  std::map<std::string, pim::PolicyStats> stats;
+  std::vector<pim::Command> cmds;
+  pim::Org org;
+  pim::Timing timing;
+};
+
+CosimRun run(pim::CtrlMode mode, unsigned budget, const std::vector<std::string>& policies,
+        const std::string& layout = "auto") {
+  auto sim = pim::make_channel_sim_small({pim::Fmt::fp16, seed(), ""});
+  pim::CentroidMatchHarness cm(pim::make_centroid_match_s16({static_cast<std::uint32_t>(seed()), ""}));
+  pim::DecodeConfig cfg;
+  cfg.budget = budget;
+  cfg.mode = mode;
+  cfg.layout = layout;
+  pim::DecodeCosim cosim(*sim, cm, workload(), cfg);
+  CosimRun r;
+  for (const auto& p : policies) r.stats[p] = cosim.run_policy(p);
+  r.cmds = cosim.commands();
+  r.org = sim->org();
+  r.timing = sim->timing();
+  return r;
+}
+
+void expect_clean(const pim::PolicyStats& s) {
+  SCOPED_TRACE(s.policy + " " + s.mode);
+  EXPECT_GT(s.compared, 0u);
+  EXPECT_EQ(s.mismatches, 0u) << s.first_mismatch;
+  EXPECT_EQ(s.cmatch_mismatches, 0u) << s.cmatch_first_mismatch;
+  EXPECT_EQ(s.rtl_timing_errors, 0u);
+  EXPECT_EQ(s.trace_violations, 0u);
+  ASSERT_EQ(s.steps.size(), 2u);
+  EXPECT_EQ(s.steps[0].context + 1, s.steps[1].context);  // decode-time append
+  EXPECT_GT(s.cycles.keys, 0u);
+  EXPECT_GT(s.cycles.values, 0u);
+  EXPECT_EQ(s.cycles.total >= s.cycles.selection + s.cycles.keys + s.cycles.values, true);
+}
+
+TEST(DecodeCosim, EveryPolicyBitExactLockstep) {
+  const CosimRun r = run(pim::CtrlMode::lockstep, 128, starc::policy_names());
+  for (const auto& [name, s] : r.stats) {
+    expect_clean(s);
+    for (const auto& st : s.steps) {
+      if (name == "dense") {
+        EXPECT_EQ(st.selected, st.context);
+        // A sum of n double-precision probabilities: 1 up to rounding (n x 2^-53).
+        EXPECT_NEAR(st.fidelity.recall, 1.0, 1e-12);
+        EXPECT_LT(st.fidelity.rtl_rel_err, 1e-2);  // binary32 accumulation of fp16 data
+      } else {
+        EXPECT_EQ(st.selected, 128u) << name;
+      }
+    }
+  }
+  // STARC: both centroid-match checks per step (RTL unit vs golden, policy fill vs unit).
+  EXPECT_EQ(r.stats.at("starc").cmatch_compared, 4u);
+  EXPECT_GT(r.stats.at("starc").cycles.selection, 0u);
+  EXPECT_GT(r.stats.at("starc").cmatch_cycles, 0u);
+  EXPECT_EQ(r.stats.at("dense").cycles.selection, 0u);
+  EXPECT_GT(r.stats.at("quest").cycles.selection, 0u);
+  EXPECT_GT(r.stats.at("tokenwise").cycles.selection, 0u);
+  // STARC reads fewer rows and takes fewer cycles than dense at a budget of 1/8 of the context.
+  EXPECT_LT(r.stats.at("starc").events.activations, r.stats.at("dense").events.activations);
+  EXPECT_LT(r.stats.at("starc").cycles.total, r.stats.at("dense").cycles.total);
+  EXPECT_LT(r.stats.at("starc").events.bank_bytes_read, r.stats.at("dense").events.bank_bytes_read);
+  // The oracle attends exactly its top-B set.
+  for (const auto& st : r.stats.at("oracle").steps) EXPECT_DOUBLE_EQ(st.fidelity.hit_rate, 1.0);
+  // The whole run's trace passes the independent checker, and a corrupted copy does not.
+  std::stringstream ss;
+  pim::write_trace(ss, r.org, r.timing, r.cmds);
+  EXPECT_TRUE(pim::check_trace(pim::parse_trace(ss)).empty());
+  auto bad = r.cmds;
+  for (std::size_t i = 1; i < bad.size(); ++i) {
+    if (bad[i].op == pim::Op::MACAB && bad[i - 1].op == pim::Op::MACAB) {
+      bad[i].cycle = bad[i - 1].cycle + 1;  // breaks nCCDAB
+      break;
+    }
+  }
+  std::stringstream bs;
+  pim::write_trace(bs, r.org, r.timing, bad);
+  EXPECT_FALSE(pim::check_trace(pim::parse_trace(bs)).empty());
+}
+
+TEST(DecodeCosim, PerBankGroupModeBitExact) {
+  const CosimRun r = run(pim::CtrlMode::per_bg, 128, {"dense", "starc", "quest"});
+  for (const auto& [name, s] : r.stats) {
+    expect_clean(s);
+    EXPECT_EQ(s.mode, "per-bg");
+  }
+  // per-bg opens rows with single-bank ACTs.
+  EXPECT_GT(r.stats.at("starc").commands.count("ACT"), 0u);
+}
+
+TEST(DecodeCosim, ClusterLayoutForDenseAndBudgetAboveContext) {
+  const CosimRun r = run(pim::CtrlMode::lockstep, 4096, {"dense", "tokenwise"}, "cluster");
+  for (const auto& [name, s] : r.stats) {
+    expect_clean(s);
+    EXPECT_EQ(s.layout, "cluster");
+    for (const auto& st : s.steps) EXPECT_EQ(st.selected, st.context) << name;  // B > context
+  }
+}
+
+TEST(DecodeCosim, BadInputIsRejected) {
+  auto sim = pim::make_channel_sim_small({});
+  pim::CentroidMatchHarness cm(pim::make_centroid_match_s16({}));
+  pim::DecodeConfig cfg;
+  cfg.budget = 0;
+  EXPECT_THROW(pim::DecodeCosim(*sim, cm, workload(), cfg), std::invalid_argument);
+  cfg.budget = 64;
+  cfg.head = 3;
+  EXPECT_THROW(pim::DecodeCosim(*sim, cm, workload(), cfg), std::invalid_argument);
+  cfg.head = 0;
+  cfg.layout = "token";
+  pim::DecodeCosim tok(*sim, cm, workload(), cfg);
+  EXPECT_THROW(tok.layout_for("starc"), std::invalid_argument);
+  EXPECT_EQ(tok.layout_for("quest"), "token-order");
+  cfg.layout = "cluster";
+  pim::DecodeCosim clu(*sim, cm, workload(), cfg);
+  EXPECT_THROW(clu.layout_for("quest"), std::invalid_argument);
+  EXPECT_THROW(clu.run_policy("nonsense"), std::invalid_argument);
+}
+
+}  // namespace
