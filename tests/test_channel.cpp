@@ -13,14 +13,11 @@
 #include "golden_channel.hpp"
 #include "scoreboard.hpp"
 
+#include "test_seed.hpp"
+
 namespace {
 
-unsigned test_seed() {
-  const char* s = std::getenv("STARC_SEED");
-  const unsigned seed = s ? static_cast<unsigned>(std::strtoul(s, nullptr, 10)) : 777u;
-  std::printf("STARC_SEED=%u\n", seed);
-  return seed;
-}
+unsigned test_seed() { return static_cast<unsigned>(starc::test::test_seed(777u)); }
 
 // Runs cmds on the RTL and on the golden model; returns {compared, mismatches} and the results.
 struct Cosim {

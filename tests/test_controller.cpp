@@ -15,14 +15,11 @@
 #include "timing_cases.hpp"
 #include "trace_checker.hpp"
 
+#include "test_seed.hpp"
+
 namespace {
 
-unsigned test_seed() {
-  const char* s = std::getenv("STARC_SEED");
-  const unsigned seed = s ? static_cast<unsigned>(std::strtoul(s, nullptr, 10)) : 12345u;
-  std::printf("STARC_SEED=%u\n", seed);
-  return seed;
-}
+unsigned test_seed() { return static_cast<unsigned>(starc::test::test_seed(12345u)); }
 
 pim::ReadList random_reads(const pim::Org& org, std::mt19937& rng, unsigned n) {
   pim::ReadList reads;

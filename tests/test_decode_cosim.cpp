@@ -12,17 +12,13 @@
 #include "decode_cosim.hpp"
 #include "policy.hpp"
 #include "synthetic_kv.hpp"
+#include "test_seed.hpp"
 #include "trace_checker.hpp"
 
 namespace {
 
 std::uint64_t seed() {
-  static const std::uint64_t s = [] {
-    const char* e = std::getenv("STARC_SEED");
-    const std::uint64_t v = e ? std::strtoull(e, nullptr, 10) : 1;
-    std::printf("STARC_SEED=%llu\n", static_cast<unsigned long long>(v));
-    return v;
-  }();
+  static const std::uint64_t s = starc::test::test_seed(1);
   return s;
 }
 
