@@ -13,6 +13,7 @@
 #include "mac_model.hpp"
 #include "mac_op_gen.hpp"
 #include "mac_vectors.hpp"
+#include "starcsim_process.hpp"
 
 namespace {
 
@@ -126,38 +127,9 @@ TEST(MacVectors, BadLinesNameTheLineAndTheProblem) {
 
 // ---- starcsim vectors, end to end ----------------------------------------------------------
 
-struct RunResult {
-  int status = -1;
-  std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// Every file a test writes carries the test's name: ctest runs the tests of this binary as
-// separate processes in parallel, and they share TempDir().
-std::string test_file(const std::string& name) {
-  return ::testing::TempDir() + ::testing::UnitTest::GetInstance()->current_test_info()->name() +
-         "_" + name;
-}
-
-RunResult run_starcsim(const std::string& args) {
-  const std::string out = test_file("stdout.txt"), err = test_file("stderr.txt");
-  const std::string cmd = fmt::format("'{}' {} >'{}' 2>'{}'", STARCSIM_PATH, args, out, err);
-  RunResult r;
-  r.status = std::system(cmd.c_str());
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
-}
-
-std::string write_file(const std::string& name, const std::string& text) {
-  const std::string path = test_file(name);
-  std::ofstream(path) << text;
-  return path;
-}
+using starc::test::run_starcsim;
+using starc::test::RunResult;
+using starc::test::write_file;
 
 TEST(StarcsimVectors, PrintsOneLinePerVectorAndMatchesGolden) {
   pim::test::MacOpGen gen(0x5151);

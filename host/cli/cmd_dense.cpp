@@ -31,6 +31,16 @@ struct DenseArgs {
   bool small = false;
 };
 
+// Runs a parser of a flag's value; its error gets the flag's name in front.
+template <class F>
+auto named_flag(const char* flag, F parse) {
+  try {
+    return parse();
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(fmt::format("{}: {}", flag, e.what()));
+  }
+}
+
 void check_dir(const char* flag, const std::string& path) {
   if (path.empty()) return;
   const auto dir = std::filesystem::path(path).parent_path();
@@ -39,9 +49,9 @@ void check_dir(const char* flag, const std::string& path) {
 }
 
 void run_dense(const DenseArgs& a) {
-  const pim::CtrlMode mode = pim::parse_ctrl_mode(a.mode);
-  const pim::Fmt fmt = pim::parse_fmt(a.fmt);
-  pim::timing_preset(a.timing);  // validates the name
+  const pim::CtrlMode mode = named_flag("--mode", [&] { return pim::parse_ctrl_mode(a.mode); });
+  const pim::Fmt fmt = named_flag("--fmt", [&] { return pim::parse_fmt(a.fmt); });
+  named_flag("--timing", [&] { return pim::timing_preset(a.timing); });  // validates the name
   if (a.tokens == 0) throw std::invalid_argument("--tokens: must be >= 1");
   if (a.small && a.timing != "hbm3-pim")
     throw std::invalid_argument("--small: only the hbm3-pim timing is built for the small channel");

@@ -96,7 +96,11 @@ void run(RunArgs a) {
   pim::DecodeConfig cfg;
   cfg.budget = a.budget;
   if (a.budget == 0) throw std::invalid_argument("--budget: must be >= 1");
-  cfg.mode = pim::parse_ctrl_mode(a.mode);
+  try {
+    cfg.mode = pim::parse_ctrl_mode(a.mode);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(fmt::format("--mode: {}", e.what()));
+  }
   cfg.layout = a.layout;
   cfg.head = a.head;
   if (a.clusters == 0 || a.clusters > 255)

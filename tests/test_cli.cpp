@@ -1,0 +1,82 @@
+// starcsim run / dense / fidelity / kv-stats on bad input (DESIGN.md section 10), end to end:
+// each case exits non-zero with exactly one error line on stderr that names the input, prints
+// nothing on stdout, and leaves no output file behind. Plus one small good run (the 8-bank
+// test channel) whose JSON report and command trace must appear and be clean.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "starcsim_process.hpp"
+
+namespace {
+
+using starc::test::run_starcsim;
+using starc::test::test_file;
+
+struct BadCase {
+  std::string args;    // after "starcsim"
+  std::string expect;  // must appear in the error line
+};
+
+TEST(StarcsimCli, BadInputGivesOneLineNamingItAndWritesNothing) {
+  const std::string json = test_file("out.json"), trace = test_file("out.trace");
+  const std::string outs = " --json '" + json + "' --cmd-trace '" + trace + "'";
+  const std::vector<BadCase> cases = {
+      {"run --channel small --context 300 --steps 1 --budget 0" + outs, "--budget"},
+      {"run --channel small --context 300 --steps 1 --policies dense,foo" + outs, "--policies"},
+      {"run --channel small --context 300 --steps 1 --mode sideways" + outs, "--mode"},
+      {"run --channel nowhere --context 300 --steps 1" + outs, "--channel"},
+      {"run --channel small --kv /nonexistent/trace" + outs, "/nonexistent/trace"},
+      {"run --channel small --context 300 --steps 1 --kv-dtype fp8" + outs, "--kv-dtype"},
+      {"run --channel small --context 300 --steps 1 --clusters 0" + outs, "--clusters"},
+      {"run --channel small --context 300 --steps 1 --layout token --policies starc" + outs, "--layout"},
+      {"run --channel small --context 300 --steps 1 --waves /nonexistent/dir/w.fst" + outs, "--waves"},
+      {"dense --small --tokens 0", "--tokens"},
+      {"dense --small --mode sideways", "--mode"},
+      {"dense --small --fmt fp8", "--fmt"},
+      {"dense --timing ddr9", "--timing"},
+      {"fidelity --budgets 0,512", "--budgets"},
+      {"kv-stats --kv /nonexistent/trace", "/nonexistent/trace"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.args);
+    const auto r = run_starcsim(c.args);
+    EXPECT_NE(r.status, 0);
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_NE(r.err.find(c.expect), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(json));
+    EXPECT_FALSE(std::filesystem::exists(trace));
+  }
+}
+
+TEST(StarcsimCli, SmallRunWritesACleanReportAndTrace) {
+  const std::string json = test_file("run.json"), trace = test_file("run.trace");
+  std::filesystem::remove(json);
+  std::filesystem::remove(trace);
+  const auto r = run_starcsim("run --channel small --context 300 --steps 1 --budget 64 "
+                              "--policies dense,quest,starc --json '" + json + "' --cmd-trace '" +
+                              trace + "'");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  const auto j = nlohmann::json::parse(starc::test::slurp(json));
+  ASSERT_EQ(j.at("policies").size(), 3u);
+  for (const auto& p : j.at("policies")) {
+    SCOPED_TRACE(p.at("policy").get<std::string>());
+    EXPECT_GT(p.at("bitexact").at("compared").get<long>(), 0);
+    EXPECT_EQ(p.at("bitexact").at("mismatches").get<long>(), 0);
+    EXPECT_EQ(p.at("timing_errors").at("rtl_checker").get<long>(), 0);
+    EXPECT_EQ(p.at("timing_errors").at("trace_checker").get<long>(), 0);
+    EXPECT_GT(p.at("cycles").at("total").get<long>(), 0);
+  }
+  EXPECT_EQ(j.at("trace").at("violations").get<long>(), 0);
+  const std::string t = starc::test::slurp(trace);
+  EXPECT_EQ(t.rfind("# org pch=1 rank=1 bg=2 bank=4\n# timing nRCD=19 ", 0), 0u) << t.substr(0, 120);
+}
+
+}  // namespace
