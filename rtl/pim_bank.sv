@@ -8,17 +8,19 @@
 // slot c / ColsPerToken, chunk c % ColsPerToken:
 //   dot : acc_dot[slot]              = acc_dot[slot] + tree(mul(k[i], q[chunk][i]))
 //   axpy: acc_axpy[chunk*Lanes + i]  = acc_axpy[chunk*Lanes + i] + mul(p[slot], v[i])
-// The accumulate stage is one pim_fp32_add per lane after the front (lane 0's adder serves dot
-// mode); its feedback loop is one cycle, so back-to-back MACs into one accumulator never stall.
+// The accumulate stage is one pim_pkg::fp32_add per lane after the front (lane 0's adder serves
+// dot mode), enabled only by a valid operation that uses it; its feedback loop is one cycle, so back-to-back MACs into one accumulator never stall.
 //
 // Pipeline (command presented in cycle t): the decode stage registers the column request
 // (col_req_o high in cycle t+1), the slot scalar and the global-buffer chunk; the DRAM array
-// model answers col_data_i in cycle t+1 (fixed one-cycle latency); pim_mac_front adds
-// pim_pkg::mac_front_lat(Lanes) cycles; the accumulators are written at the end of cycle
-// t+1+mac_front_lat. MVSB travels the same pipeline as a marker (so it follows every earlier
-// MAC): in its accumulate cycle snap_o is high, acc_dot_o / acc_axpy_o hold the accumulators
-// of that moment, and the accumulators of the MVSB's mode are cleared to +0.0 at the end of
-// that cycle. Reset clears every register. Throughput: one command per cycle.
+// model answers col_data_i in cycle t+1 (fixed one-cycle latency); the column stage registers
+// the column with the operands (cycle t+2), so that the multipliers see registers only;
+// pim_mac_front adds pim_pkg::mac_front_lat(Lanes) cycles; the accumulators are written at the
+// end of cycle t+2+mac_front_lat. MVSB travels the same pipeline as a marker (so it follows
+// every earlier MAC): in its accumulate cycle snap_o is high, acc_dot_o / acc_axpy_o hold the
+// accumulators of that moment, and the accumulators of the MVSB's mode are cleared to +0.0 at
+// the end of that cycle. Reset clears every control register and the buffers; the column-stage
+// data registers load only with a valid operation. Throughput: one command per cycle.
 module pim_bank #(
   parameter int Lanes        = 16,
   parameter int Slots        = 16,  // token slots of a row: Columns / ColsPerToken
@@ -102,6 +104,29 @@ module pim_bank #(
 
   assign col_req_o = req_q;
 
+  // ---- Column stage: the array's column and the operands, registered ---------------------------
+  logic                op_valid_q, op_mode_q;
+  logic [15:0]         op_p_q;
+  logic [Lanes*16-1:0] op_a_q, op_b_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      op_valid_q <= 1'b0;
+      op_mode_q  <= pim_pkg::MODE_DOT;
+    end else begin
+      op_valid_q <= req_q;
+      op_mode_q  <= mode_r_q;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (req_q) begin
+      op_a_q <= col_data_i;
+      op_b_q <= b_r_q;
+      op_p_q <= p_r_q;
+    end
+  end
+
   // ---- MAC front and the side pipeline that keeps slot/chunk/MVSB aligned with it ---------------
   logic              front_valid, front_mode;
   logic [Lanes*32-1:0] front_sum;
@@ -109,46 +134,54 @@ module pim_bank #(
   pim_mac_front #(.Lanes(Lanes)) u_front (
     .clk_i   (clk_i),
     .rst_ni  (rst_ni),
-    .valid_i (req_q),
-    .mode_i  (mode_r_q),
+    .valid_i (op_valid_q),
+    .mode_i  (op_mode_q),
     .fmt_i   (fmt_i),
-    .a_i     (col_data_i),
-    .b_i     (b_r_q),
-    .p_i     (p_r_q),
+    .a_i     (op_a_q),
+    .b_i     (op_b_q),
+    .p_i     (op_p_q),
     .valid_o (front_valid),
     .mode_o  (front_mode),
     .sum_o   (front_sum)
   );
 
-  logic [Lat*SideW-1:0] side_q;
+  // Side pipeline: from the decode stage through the column stage and the front (SideLat stages).
+  localparam int SideLat = Lat + 1;
+  logic [SideLat*SideW-1:0] side_q;
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       side_q <= '0;
     end else begin
       side_q[0 +: SideW] <= {mvsb_r_q, mode_r_q, slot_r_q, chunk_r_q};
-      for (int k = 1; k < Lat; k++) side_q[SideW*k +: SideW] <= side_q[SideW*(k-1) +: SideW];
+      for (int k = 1; k < SideLat; k++) side_q[SideW*k +: SideW] <= side_q[SideW*(k-1) +: SideW];
     end
   end
 
   logic              acc_mvsb, acc_mode;
   logic [SlotW-1:0]  acc_slot;
   logic [ChunkW-1:0] acc_chunk;
-  assign {acc_mvsb, acc_mode, acc_slot, acc_chunk} = side_q[SideW*(Lat-1) +: SideW];
+  assign {acc_mvsb, acc_mode, acc_slot, acc_chunk} = side_q[SideW*(SideLat-1) +: SideW];
 
   // ---- Accumulate stage ------------------------------------------------------------------------
-  logic [Lanes*32-1:0] add_a, add_sum;
+  // Lane 0's adder serves both modes, the others axpy only; each is enabled only by a valid
+  // operation that uses it (a disabled adder outputs +0, which no accumulator loads).
+  logic [Lanes*32-1:0] add_sum;
   for (genvar i = 0; i < Lanes; i++) begin : gen_acc_add
+    logic        add_en;
+    logic [31:0] add_a, add_b, lane_sum;
     if (i == 0) begin : gen_shared
-      assign add_a[31:0] = (front_mode == pim_pkg::MODE_DOT) ? acc_dot_q[32*acc_slot +: 32]
-                                                             : acc_axpy_q[32*Lanes*acc_chunk +: 32];
+      assign add_a = (front_mode == pim_pkg::MODE_DOT) ? acc_dot_q[32*acc_slot +: 32]
+                                                       : acc_axpy_q[32*Lanes*acc_chunk +: 32];
     end else begin : gen_axpy_only
-      assign add_a[32*i +: 32] = acc_axpy_q[32*(Lanes*acc_chunk + i) +: 32];
+      assign add_a = acc_axpy_q[32*(Lanes*acc_chunk + i) +: 32];
     end
-    pim_fp32_add u_add (
-      .a_i   (add_a[32*i +: 32]),
-      .b_i   (front_sum[32*i +: 32]),
-      .sum_o (add_sum[32*i +: 32])
-    );
+    assign add_en = front_valid && ((i == 0) || (front_mode == pim_pkg::MODE_AXPY));
+    assign add_b  = front_sum[32*i +: 32];
+    always @* begin
+      lane_sum = '0;
+      if (add_en) lane_sum = pim_pkg::fp32_add(add_a, add_b);
+    end
+    assign add_sum[32*i +: 32] = lane_sum;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin

@@ -5,11 +5,11 @@
 // marker reaches the accumulate stage (res_valid_o, combinational from the banks' accumulators,
 // which are cleared at the end of that cycle):
 //   dot : res_dot_o slot s  = tree(P0[s] .. P{Banks-1}[s]) over the banks' slot accumulators
-//         (heap-ordered tree of pim_fp32_add: ((P0+P1)+(P2+P3)) for 4 banks; Banks a power
-//         of two)
+//         (heap-ordered tree of pim_pkg::fp32_add: ((P0+P1)+(P2+P3)) for 4 banks; Banks a
+//         power of two)
 //   axpy: res_axpy_o        = the banks' dimension accumulators side by side, bank 0 in the
 //         low bits: the group's partial context vector in dimension order.
-// Latency: see pim_bank (the result is valid 1 + mac_front_lat(Lanes) cycles after the
+// Latency: see pim_bank (the result is valid 2 + mac_front_lat(Lanes) cycles after the
 // MVSB's command cycle).
 module pim_bank_group #(
   parameter int Banks        = 4,
@@ -71,17 +71,24 @@ module pim_bank_group #(
 
   // Reducer: per slot, a heap-ordered tree over the banks (node n adds nodes 2n+1 and 2n+2;
   // leaves Banks-1 .. 2 Banks-2 are P0 .. P{Banks-1}; node 0 is the score).
+  // The adders are enabled only by a dot-mode result (disabled, they output +0; res_dot_o is
+  // meaningful only when res_valid_o is high and res_mode_o is dot).
+  logic red_en;
+  assign red_en = snap[0] && (snap_mode[0] == pim_pkg::MODE_DOT);
   for (genvar s = 0; s < Slots; s++) begin : gen_slot
     logic [(2*Banks-1)*32-1:0] node;
     for (genvar b = 0; b < Banks; b++) begin : gen_leaf
       assign node[32*(Banks-1+b) +: 32] = acc_dot[Slots*32*b + 32*s +: 32];
     end
     for (genvar n = 0; n < Banks - 1; n++) begin : gen_node
-      pim_fp32_add u_add (
-        .a_i   (node[32*(2*n+1) +: 32]),
-        .b_i   (node[32*(2*n+2) +: 32]),
-        .sum_o (node[32*n +: 32])
-      );
+      logic [31:0] add_a, add_b, node_sum;
+      assign add_a = node[32*(2*n+1) +: 32];
+      assign add_b = node[32*(2*n+2) +: 32];
+      always @* begin
+        node_sum = '0;
+        if (red_en) node_sum = pim_pkg::fp32_add(add_a, add_b);
+      end
+      assign node[32*n +: 32] = node_sum;
     end
     assign res_dot_o[32*s +: 32] = node[31:0];
   end

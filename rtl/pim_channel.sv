@@ -15,7 +15,7 @@
 // col_req_col_o holds the column, and the model drives that bank's column (Lanes x 16 bits,
 // lane i at bits 16i) on col_data_i[Banks-group-major, Lanes*16*b +: Lanes*16] in cycle t+1.
 //
-// Results: an MVSB in cycle t gives res_valid_o in cycle t + 2 + mac_front_lat(Lanes), with
+// Results: an MVSB in cycle t gives res_valid_o in cycle t + 3 + mac_front_lat(Lanes), with
 // the global bank group, the mode and res_data_o: dot, the Slots scores in words 0..Slots-1
 // (rest zero); axpy, the group's partial context vector (Banks*ColsPerToken*Lanes words, dim
 // order). Timing errors: see pim_timing_checker (timing_err_o, sticky mask, counter).

@@ -5,7 +5,7 @@
 //            lanes of res_o are +0.
 // Axpy mode: res_o lane i = acc_i lane i + mul(p_i, a[i]).
 // acc_i is sampled in the same cycle as the operands. Each `+` is one binary32 RNE addition
-// (pim_fp32_add), each mul one pim_fp_mul; inputs are fp16 or bf16 per operation (fmt_i).
+// (pim_pkg::fp32_add), each mul one pim_pkg::fp_mul; inputs are fp16 or bf16 per operation (fmt_i).
 //
 // Latency: pim_pkg::mac_lat(Lanes) = mac_front_lat(Lanes) + 1 cycles (6 for 16 lanes):
 // the front, then one combinational fp32 add per lane and a register. Throughput: one
@@ -97,18 +97,20 @@ module pim_mac #(
   logic [Lanes*32-1:0] res_d, res_q;
   logic                valid_q;
 
+  // Lane 0's adder serves both modes, the others axpy only; an adder is enabled only by a valid
+  // operation that uses it (a disabled adder outputs +0, which is also the dot-mode result of
+  // lanes 1..).
   for (genvar i = 0; i < Lanes; i++) begin : gen_acc
-    logic [31:0] lane_sum;
-    pim_fp32_add u_add (
-      .a_i   (acc_aligned[32*i +: 32]),
-      .b_i   (front_sum[32*i +: 32]),
-      .sum_o (lane_sum)
-    );
-    if (i == 0) begin : gen_lane0
-      assign res_d[32*i +: 32] = lane_sum;
-    end else begin : gen_lane
-      assign res_d[32*i +: 32] = (front_mode == pim_pkg::MODE_AXPY) ? lane_sum : 32'd0;
+    logic        add_en;
+    logic [31:0] add_a, add_b, lane_sum;
+    assign add_en = front_valid && ((i == 0) || (front_mode == pim_pkg::MODE_AXPY));
+    assign add_a  = acc_aligned[32*i +: 32];
+    assign add_b  = front_sum[32*i +: 32];
+    always @* begin
+      lane_sum = '0;
+      if (add_en) lane_sum = pim_pkg::fp32_add(add_a, add_b);
     end
+    assign res_d[32*i +: 32] = lane_sum;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin

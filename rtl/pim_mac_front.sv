@@ -5,8 +5,10 @@
 //                                           and every other lane of sum_o is +0 (0x00000000).
 // Axpy mode (mode_i = pim_pkg::MODE_AXPY): sum_o lane i = mul(p_i, a[i]) for every lane.
 // Lane i of a_i / b_i is bits [16*i +: 16]; lane i of sum_o is bits [32*i +: 32]. fmt_i picks
-// fp16 or bf16 for this operation. mul is pim_fp_mul; every tree node is one pim_fp32_add, and
-// tree(x0..x{n-1}) = tree(first half) + tree(second half) (pairwise, lane order).
+// fp16 or bf16 for this operation. mul is pim_pkg::fp_mul; every tree node is one
+// pim_pkg::fp32_add, and tree(x0..x{n-1}) = tree(first half) + tree(second half) (pairwise,
+// lane order). Each unit is enabled only by a valid operation of its stage (tree adders: a
+// valid dot operation); a disabled unit outputs +0, which no register loads.
 //
 // Latency: pim_pkg::mac_front_lat(Lanes) = 1 + log2(Lanes) cycles (one register after the
 // multipliers, one after each tree level; 5 for 16 lanes). Throughput: one independent
@@ -46,13 +48,19 @@ module pim_mac_front #(
   logic [(Levels+1)*StageW-1:0]  stage_q;
   logic [StageW-1:0]             prod;
 
+  // Every unit is enabled only by a valid operation of its stage (an idle unit gives +0): its
+  // stage register loads only then, so the results are the same, and a simulator skips the
+  // units' logic in idle cycles.
   for (genvar i = 0; i < Lanes; i++) begin : gen_mul
-    pim_fp_mul u_mul (
-      .fmt_i  (fmt_i),
-      .a_i    (a_i[16*i +: 16]),
-      .b_i    ((mode_i == pim_pkg::MODE_AXPY) ? p_i : b_i[16*i +: 16]),
-      .prod_o (prod[32*i +: 32])
-    );
+    logic [15:0] mul_a, mul_b;
+    logic [31:0] mul_p;
+    assign mul_a = a_i[16*i +: 16];
+    assign mul_b = (mode_i == pim_pkg::MODE_AXPY) ? p_i : b_i[16*i +: 16];
+    always @* begin
+      mul_p = '0;
+      if (valid_i) mul_p = pim_pkg::fp_mul(fmt_i, mul_a, mul_b);
+    end
+    assign prod[32*i +: 32] = mul_p;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -80,12 +88,15 @@ module pim_mac_front #(
 
     for (genvar j = 0; j < Lanes; j++) begin : gen_node
       if (j < Nodes) begin : gen_add
-        logic [31:0] node_sum;
-        pim_fp32_add u_add (
-          .a_i   (stage_q[(l-1)*StageW + 32*(2*j) +: 32]),
-          .b_i   (stage_q[(l-1)*StageW + 32*(2*j+1) +: 32]),
-          .sum_o (node_sum)
-        );
+        logic        add_en;
+        logic [31:0] add_a, add_b, node_sum;
+        assign add_en = valid_q[l-1] && (mode_q[l-1] == pim_pkg::MODE_DOT);
+        assign add_a  = stage_q[(l-1)*StageW + 32*(2*j) +: 32];
+        assign add_b  = stage_q[(l-1)*StageW + 32*(2*j+1) +: 32];
+        always @* begin
+          node_sum = '0;
+          if (add_en) node_sum = pim_pkg::fp32_add(add_a, add_b);
+        end
         assign level_d[32*j +: 32] = (mode_q[l-1] == pim_pkg::MODE_AXPY)
                                      ? stage_q[(l-1)*StageW + 32*j +: 32] : node_sum;
       end else begin : gen_pass

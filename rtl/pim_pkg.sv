@@ -13,11 +13,195 @@ package pim_pkg;
   // Every NaN result is this canonical quiet NaN.
   localparam logic [31:0] CANON_NAN = 32'h7FC0_0000;
 
+  // ---- Floating-point arithmetic of the MAC (DESIGN.md section 3) ---------------------------
+  // Written as functions so that a unit's logic can sit under an enable in an always_comb
+  // (`if (valid) y = fp_mul(..)`): the hardware is the same combinational datapath, and a
+  // simulator skips it in the cycles the enable is low. pim_fp_mul and pim_fp32_add wrap them
+  // as modules for the unit tests. Callers use `always @*`, not always_comb, for such blocks:
+  // Icarus 11 reports every constant part select inside a function called from always_comb as
+  // unsupported ("sorry: constant selects in always_* processes"); `always @*` has the same
+  // combinational meaning in Verilator, Icarus and Yosys.
+
+  // fp_unpack: one 16-bit input element (fp16 or bf16, chosen by fmt) in a form common to both
+  // formats, packed as {sign, exp[9:0], sig[10:0], zero, inf, nan} (25 bits). sig has
+  // the hidden bit at [10] (0 for zeros and subnormals) and exp is a two's-complement unbiased
+  // exponent (-126 .. 127) such that a finite value is (-1)^sign x sig x 2^(exp - 10). bf16
+  // significands (8 bits) are left-aligned (3 zero bits appended). Subnormals take the minimum
+  // exponent (fp16 -14, bf16 -126) and are not normalised here: fp_mul normalises the product.
+  function automatic logic [24:0] fp_unpack(input logic fmt, input logic [15:0] x);
+    logic [4:0] h_exp;      // binary16: 1 sign, 5 exponent (bias 15), 10 fraction bits
+    logic [9:0] h_man, h_exp_unb;
+    logic [7:0] f_exp;      // bfloat16: 1 sign, 8 exponent (bias 127), 7 fraction bits
+    logic [6:0] f_man;
+    logic [9:0] f_exp_unb;
+    logic       is_bf16, exp_zero, exp_ones, man_zero;
+    logic [9:0]  exp;
+    logic [10:0] sig;
+    h_exp     = x[14:10];
+    h_man     = x[9:0];
+    h_exp_unb = (h_exp == 5'd0) ? 10'(-14) : ({5'd0, h_exp} - 10'd15);
+    f_exp     = x[14:7];
+    f_man     = x[6:0];
+    f_exp_unb = (f_exp == 8'd0) ? 10'(-126) : ({2'd0, f_exp} - 10'd127);
+    is_bf16   = (fmt == FMT_BF16);
+    exp_zero  = is_bf16 ? (f_exp == 8'd0)  : (h_exp == 5'd0);
+    exp_ones  = is_bf16 ? (f_exp == 8'hFF) : (h_exp == 5'h1F);
+    man_zero  = is_bf16 ? (f_man == 7'd0)  : (h_man == 10'd0);
+    exp       = is_bf16 ? f_exp_unb : h_exp_unb;
+    sig       = is_bf16 ? {!exp_zero, f_man, 3'b000} : {!exp_zero, h_man};
+    fp_unpack = {x[15], exp, sig, exp_zero && man_zero, exp_ones && man_zero,
+                 exp_ones && !man_zero};
+  endfunction
+
+  // fp_mul (`mul`): product of two 16-bit inputs (fp16 or bf16 by fmt) rounded once to IEEE
+  // binary32, round-to-nearest-even. fp16 products are always exact in binary32. bf16 products
+  // can leave the binary32 range: above it they become infinity, below 2^-126 they round (RNE)
+  // to a binary32 subnormal or to a signed zero. 0 x inf and any NaN operand give CANON_NAN;
+  // inf x finite-nonzero gives a signed infinity; signs of zeros follow IEEE.
+  // Datapath: unpack, 11x11 significand multiply, leading-zero count and normalise, then pack
+  // (normal range, exact) or denormalise and round.
+  function automatic logic [31:0] fp_mul(input logic fmt, input logic [15:0] a, input logic [15:0] b);
+    logic [24:0] ua, ub;
+    logic        a_sign, a_zero, a_inf, a_nan, b_sign, b_zero, b_inf, b_nan;
+    logic [9:0]  a_exp, b_exp;
+    logic [10:0] a_sig, b_sig;
+    logic [21:0] prod_sig;  // exact product: value = prod_sig x 2^(a_exp + b_exp - 20) < 2^22
+    logic [4:0]  lz;        // leading zeros of prod_sig (22 when it is zero)
+    logic [21:0] norm_sig;  // prod_sig << lz: leading one at [21]
+    logic signed [10:0] msb_exp;  // exponent of the leading one: norm_sig x 2^(msb_exp - 21)
+    logic [9:0]  sub_shift; // right shift of {norm_sig, 1'b0} onto the 2^-149 grid, clamped
+    logic [46:0] sub_ext;   // {norm_sig, 1'b0, 24 guard bits} >> sub_shift
+    logic        sub_guard, sub_sticky, sub_round_up;
+    logic [23:0] sub_q;     // rounded magnitude in units of 2^-149 (2^23 = smallest normal)
+    logic [30:0] mag;       // result magnitude bits (exponent and fraction fields)
+    logic        prod_sign;
+    ua = fp_unpack(fmt, a);
+    ub = fp_unpack(fmt, b);
+    {a_sign, a_exp, a_sig, a_zero, a_inf, a_nan} = ua;
+    {b_sign, b_exp, b_sig, b_zero, b_inf, b_nan} = ub;
+
+    prod_sig = 22'(a_sig) * 22'(b_sig);
+    lz = 5'd22;
+    for (int i = 0; i < 22; i++) begin
+      if (prod_sig[i]) lz = 5'(21 - i);
+    end
+    norm_sig = prod_sig << lz;
+    msb_exp  = 11'($signed(a_exp)) + 11'($signed(b_exp)) + 11'sd1 - $signed({6'd0, lz});
+
+    // Below 2^-126: q = round({norm_sig, 1'b0} >> (-127 - msb_exp)). A shift of 24 or more
+    // leaves less than half an ulp of the smallest subnormal: the result rounds to zero.
+    sub_shift    = (msb_exp <= -11'sd151) ? 10'd24
+                 : (msb_exp <= -11'sd127) ? 10'(-11'sd127 - msb_exp) : 10'd0;
+    sub_ext      = {norm_sig, 1'b0, 24'd0} >> sub_shift;
+    sub_guard    = sub_ext[23];
+    sub_sticky   = |sub_ext[22:0];
+    sub_round_up = sub_guard && (sub_sticky || sub_ext[24]);
+    sub_q        = {1'b0, sub_ext[46:24]} + {23'd0, sub_round_up};
+    mag = (msb_exp > 11'sd127)   ? {8'hFF, 23'd0}                                   // inf
+        : (msb_exp >= -11'sd126) ? {8'(msb_exp + 11'sd127), norm_sig[20:0], 2'b00}  // exact
+        : {7'd0, sub_q};                      // subnormal; a rounding carry gives 2^-126
+
+    prod_sign = a_sign ^ b_sign;
+    fp_mul = (a_nan || b_nan || (a_inf && b_zero) || (a_zero && b_inf)) ? CANON_NAN
+           : (a_inf || b_inf)   ? {prod_sign, 8'hFF, 23'd0}
+           : (a_zero || b_zero) ? {prod_sign, 31'd0}
+           : {prod_sign, mag};
+  endfunction
+
+  // fp32_add (`add`): IEEE binary32 addition, round-to-nearest-even. Subnormal operands and
+  // results are honoured (no flush to zero); overflow gives a signed infinity; inf + finite =
+  // inf; any NaN operand and inf + (-inf) give CANON_NAN; an exact zero sum of opposite-signed
+  // operands is +0, (-0) + (-0) = -0.
+  // Datapath: order the operands by magnitude, align the smaller one with guard/round/sticky
+  // bits, add or subtract the 27-bit significands, normalise (leading-zero count, limited so
+  // that the exponent never drops below the subnormal exponent), round to nearest even, pack.
+  function automatic logic [31:0] fp32_add(input logic [31:0] a, input logic [31:0] b);
+    logic        a_inf, a_nan, b_inf, b_nan;
+    logic        swap;                     // |b| > |a|: b is the larger operand
+    logic [31:0] larger, smaller;
+    logic        res_sign, eff_sub;
+    logic [7:0]  larger_exp, smaller_exp;  // effective exponents (1 for subnormals and zeros)
+    logic [23:0] larger_sig, smaller_sig;  // significands with the hidden bit at [23]
+    logic [7:0]  exp_diff;
+    logic [4:0]  align_shift;
+    logic [53:0] smaller_wide;  // {smaller_sig, 3'b0, 27 catch bits} >> align_shift
+    logic [26:0] larger_ext, smaller_ext;
+    logic [27:0] raw_sum;
+    logic [4:0]  lz;            // leading zeros of raw_sum[26:0] (27 when it is zero)
+    logic [8:0]  max_shift;     // larger_exp - 1: the largest shift that keeps the exponent >= 1
+    logic [8:0]  left_shift;
+    logic [26:0] norm;
+    logic [9:0]  norm_exp;
+    logic        round_up;
+    logic [24:0] rounded;       // norm[26:3] + round_up, carry at [24]
+    logic [23:0] final_sig;     // hidden bit at [23]
+    logic [9:0]  final_exp;
+    logic [30:0] mag;
+
+    // Classify and order by magnitude.
+    a_inf       = (a[30:23] == 8'hFF) && (a[22:0] == 23'd0);
+    a_nan       = (a[30:23] == 8'hFF) && (a[22:0] != 23'd0);
+    b_inf       = (b[30:23] == 8'hFF) && (b[22:0] == 23'd0);
+    b_nan       = (b[30:23] == 8'hFF) && (b[22:0] != 23'd0);
+    swap        = (b[30:0] > a[30:0]);
+    larger      = swap ? b : a;
+    smaller     = swap ? a : b;
+    res_sign    = larger[31];
+    eff_sub     = larger[31] ^ smaller[31];
+    larger_exp  = (larger[30:23] == 8'd0) ? 8'd1 : larger[30:23];
+    smaller_exp = (smaller[30:23] == 8'd0) ? 8'd1 : smaller[30:23];
+    larger_sig  = {larger[30:23] != 8'd0, larger[22:0]};
+    smaller_sig = {smaller[30:23] != 8'd0, smaller[22:0]};
+
+    // Align: both significands get 3 extra low bits (guard, round, sticky); the smaller one is
+    // shifted right by the exponent difference, everything shifted past the round bit ORed into
+    // the sticky bit. A difference of 27 or more leaves only the sticky bit.
+    exp_diff     = larger_exp - smaller_exp;
+    align_shift  = (exp_diff > 8'd27) ? 5'd27 : exp_diff[4:0];
+    smaller_wide = {smaller_sig, 3'b000, 27'd0} >> align_shift;
+    larger_ext   = {larger_sig, 3'b000};
+    smaller_ext  = {smaller_wide[53:28], smaller_wide[27] | (|smaller_wide[26:0])};
+
+    // Add / subtract: |larger| >= |smaller|, so the difference is never negative.
+    raw_sum = eff_sub ? ({1'b0, larger_ext} - {1'b0, smaller_ext})
+                      : ({1'b0, larger_ext} + {1'b0, smaller_ext});
+
+    // Normalise to a leading one at [26] with exponent norm_exp. A carry shifts right by one
+    // (the dropped bit joins the sticky bit); a cancellation shifts left by the leading-zero
+    // count, but never below exponent 1 (the result is then subnormal, without hidden bit).
+    lz = 5'd27;
+    for (int i = 0; i < 27; i++) begin
+      if (raw_sum[i]) lz = 5'(26 - i);
+    end
+    max_shift  = {1'b0, larger_exp} - 9'd1;
+    left_shift = ({4'd0, lz} < max_shift) ? {4'd0, lz} : max_shift;
+    norm       = raw_sum[27] ? {raw_sum[27:2], raw_sum[1] | raw_sum[0]}
+                             : (raw_sum[26:0] << left_shift);
+    norm_exp   = raw_sum[27] ? ({2'b00, larger_exp} + 10'd1)
+                             : ({2'b00, larger_exp} - {1'b0, left_shift});
+
+    // Round to nearest even and pack.
+    round_up  = norm[2] && (norm[1] || norm[0] || norm[3]);
+    rounded   = {1'b0, norm[26:3]} + {24'd0, round_up};
+    final_sig = rounded[24] ? rounded[24:1] : rounded[23:0];
+    final_exp = rounded[24] ? (norm_exp + 10'd1) : norm_exp;
+    mag = (final_exp >= 10'd255) ? {8'hFF, 23'd0}             // overflow: infinity
+        : !final_sig[23]         ? {8'd0, final_sig[22:0]}    // subnormal
+        : {final_exp[7:0], final_sig[22:0]};
+
+    // Special cases and the sign of zero: the infinity of an inf + finite sum is the larger
+    // operand; an exact zero is +0 under round-to-nearest unless both operands are -0.
+    fp32_add = (a_nan || b_nan || (a_inf && b_inf && (a[31] != b[31]))) ? CANON_NAN
+             : (a_inf || b_inf)   ? {res_sign, 8'hFF, 23'd0}
+             : (raw_sum == 28'd0) ? {res_sign && !eff_sub, 31'd0}
+             : {res_sign, mag};
+  endfunction
+
   // ---- MAC unit modes ------------------------------------------------------------------------
   localparam logic MODE_DOT  = 1'b0;  // acc + tree(mul(a_i, b_i))
   localparam logic MODE_AXPY = 1'b1;  // acc_i + mul(p, a_i)
 
-  // ---- MAC datapath (pim_fp_mul, pim_fp32_add, pim_mac_front, pim_mac) ---------------------
+  // ---- MAC datapath (pim_mac_front, pim_mac) ---------------------
   localparam int MAC_LANES = 16;  // lanes per bank PIM unit (DESIGN.md section 2)
   // pim_mac_front latency for `lanes` lanes (a power of two): one register after the
   // multipliers plus one register per adder-tree level.

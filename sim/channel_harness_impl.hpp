@@ -88,7 +88,7 @@ class ChannelHarness final : public ChannelSim {
   const Org& org() const override { return org_; }
   unsigned head_dim() const override { return head_dim_; }
   const Timing& timing() const override { return timing_; }
-  unsigned result_latency() const override { return 2 + 1 + log2u(org_.lanes); }
+  unsigned result_latency() const override { return 3 + 1 + log2u(org_.lanes); }  // 3 + mac_front_lat
   void set_image(const DramImage& image) override { array_ = std::make_unique<DramArray>(image); }
   std::uint64_t cycle() const override { return cycle_; }
   std::uint32_t timing_error_count() const override { return m_->timing_err_count_o; }
