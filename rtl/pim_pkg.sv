@@ -20,7 +20,9 @@ package pim_pkg;
   // as modules for the unit tests. Callers use `always @*`, not always_comb, for such blocks:
   // Icarus 11 reports every constant part select inside a function called from always_comb as
   // unsupported ("sorry: constant selects in always_* processes"); `always @*` has the same
-  // combinational meaning in Verilator, Icarus and Yosys.
+  // combinational meaning in Verilator, Icarus and Yosys. `verilator no_inline_task` keeps one
+  // C++ copy of each function for all 1024 lanes of a channel (inlined, the 64-bank channel
+  // was 200 MB of generated C++); the other tools ignore the comment.
 
   // fp_unpack: one 16-bit input element (fp16 or bf16, chosen by fmt) in a form common to both
   // formats, packed as {sign, exp[9:0], sig[10:0], zero, inf, nan} (25 bits). sig has
@@ -29,6 +31,7 @@ package pim_pkg;
   // significands (8 bits) are left-aligned (3 zero bits appended). Subnormals take the minimum
   // exponent (fp16 -14, bf16 -126) and are not normalised here: fp_mul normalises the product.
   function automatic logic [24:0] fp_unpack(input logic fmt, input logic [15:0] x);
+    /*verilator no_inline_task*/
     logic [4:0] h_exp;      // binary16: 1 sign, 5 exponent (bias 15), 10 fraction bits
     logic [9:0] h_man, h_exp_unb;
     logic [7:0] f_exp;      // bfloat16: 1 sign, 8 exponent (bias 127), 7 fraction bits
@@ -61,6 +64,7 @@ package pim_pkg;
   // Datapath: unpack, 11x11 significand multiply, leading-zero count and normalise, then pack
   // (normal range, exact) or denormalise and round.
   function automatic logic [31:0] fp_mul(input logic fmt, input logic [15:0] a, input logic [15:0] b);
+    /*verilator no_inline_task*/
     logic [24:0] ua, ub;
     logic        a_sign, a_zero, a_inf, a_nan, b_sign, b_zero, b_inf, b_nan;
     logic [9:0]  a_exp, b_exp;
@@ -116,6 +120,7 @@ package pim_pkg;
   // bits, add or subtract the 27-bit significands, normalise (leading-zero count, limited so
   // that the exponent never drops below the subnormal exponent), round to nearest even, pack.
   function automatic logic [31:0] fp32_add(input logic [31:0] a, input logic [31:0] b);
+    /*verilator no_inline_task*/
     logic        a_inf, a_nan, b_inf, b_nan;
     logic        swap;                     // |b| > |a|: b is the larger operand
     logic [31:0] larger, smaller;

@@ -4,8 +4,7 @@
 // double-precision reference, and the simulation speed. --cmd-trace writes the command trace
 // (DESIGN.md section 8), --waves an FST of the RTL.
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -15,6 +14,7 @@
 #include "cmd_trace.hpp"
 #include "commands.hpp"
 #include "dense_cosim.hpp"
+#include "output_file.hpp"
 
 namespace starc::cli {
 
@@ -41,13 +41,6 @@ auto named_flag(const char* flag, F parse) {
   }
 }
 
-void check_dir(const char* flag, const std::string& path) {
-  if (path.empty()) return;
-  const auto dir = std::filesystem::path(path).parent_path();
-  if (!dir.empty() && !std::filesystem::is_directory(dir))
-    throw std::invalid_argument(fmt::format("{}: directory '{}' does not exist", flag, dir.string()));
-}
-
 void run_dense(const DenseArgs& a) {
   const pim::CtrlMode mode = named_flag("--mode", [&] { return pim::parse_ctrl_mode(a.mode); });
   const pim::Fmt fmt = named_flag("--fmt", [&] { return pim::parse_fmt(a.fmt); });
@@ -58,8 +51,8 @@ void run_dense(const DenseArgs& a) {
   if (!a.small && a.timing == "hbm3-pim-npc" && !pim::have_channel_sim_full_npc())
     throw std::invalid_argument("--timing hbm3-pim-npc: this build has no 64-bank hbm3-pim-npc "
                                 "channel; rebuild with `make NPC=1`");
-  check_dir("--cmd-trace", a.cmd_trace);
-  check_dir("--waves", a.waves);
+  check_output_dir("--cmd-trace", a.cmd_trace);
+  check_output_dir("--waves", a.waves);
   pim::ChannelSimOptions opt;
   opt.fmt = fmt;
   opt.seed = a.seed;
@@ -75,7 +68,6 @@ void run_dense(const DenseArgs& a) {
                                             rows_needed, o.rows));
   const auto head = pim::random_dense_head(a.tokens, sim->head_dim(), fmt, a.seed);
   const auto rep = pim::run_dense_head(*sim, mode, head);
-  if (!a.cmd_trace.empty()) pim::write_trace_file(a.cmd_trace, o, sim->timing(), rep.cmds);
 
   fmt::print("dense head: {} tokens, D {}, {}, controller {}, timing {}, channel {}x{}x{}x{} banks, {} lanes\n",
              a.tokens, sim->head_dim(), a.fmt, a.mode, sim->timing().name, o.pseudo_channels, o.ranks,
@@ -95,6 +87,11 @@ void run_dense(const DenseArgs& a) {
   fmt::print("simulation: {:.2f} s wall, {:.0f} cycles/s\n", rep.wall_seconds, rep.cycles / rep.wall_seconds);
   if (rep.mismatches || rep.timing_errors || rep.trace_violations)
     throw std::runtime_error("co-simulation failed (mismatches or timing errors above)");
+  if (!a.cmd_trace.empty()) {
+    std::ostringstream trace;
+    pim::write_trace(trace, o, sim->timing(), rep.cmds);
+    write_atomically("--cmd-trace", a.cmd_trace, trace.str());
+  }
 }
 
 }  // namespace

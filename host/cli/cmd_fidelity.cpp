@@ -1,8 +1,6 @@
 // starcsim fidelity: attention fidelity of every sparsity policy against the exact dense
 // reference (DESIGN.md section 7), one table per policy on stdout plus a JSON report.
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <stdexcept>
 
@@ -11,6 +9,7 @@
 #include "commands.hpp"
 #include "fidelity.hpp"
 #include "kv_options.hpp"
+#include "output_file.hpp"
 
 namespace starc::cli {
 namespace {
@@ -28,31 +27,6 @@ struct FidelityArgs {
   unsigned threads = 2;
   bool reads = false;
 };
-
-// Writes `text` to `path` through a temporary file and a rename, so that a failure never
-// leaves a half-written report.
-void write_atomically(const std::string& path, const std::string& text) {
-  const std::filesystem::path target(path);
-  std::filesystem::path tmp = target;
-  tmp += ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw std::runtime_error(fmt::format("--json: cannot write '{}'", path));
-    f << text;
-    f.flush();
-    if (!f) {
-      std::error_code ec;
-      std::filesystem::remove(tmp, ec);
-      throw std::runtime_error(fmt::format("--json: write to '{}' failed", path));
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, target, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw std::runtime_error(fmt::format("--json: cannot rename into '{}'", path));
-  }
-}
 
 void run(const FidelityArgs& a) {
   FidelityConfig cfg;
@@ -75,6 +49,7 @@ void run(const FidelityArgs& a) {
   cfg.params.threads = a.threads;
   cfg.reads = a.reads;
   if (a.json.empty()) throw std::invalid_argument("--json: empty file name");
+  check_output_dir("--json", a.json);
 
   const KvSource kv = load_kv(a.kv);
   if (a.sparq_r > static_cast<unsigned>(kv.heads.at(0).keys.cols())) {
@@ -82,7 +57,7 @@ void run(const FidelityArgs& a) {
                                             a.sparq_r, kv.heads.at(0).keys.cols()));
   }
   const FidelityReport rep = run_fidelity(kv, cfg);
-  write_atomically(a.json, rep.to_json().dump(2) + "\n");
+  write_atomically("--json", a.json, rep.to_json().dump(2) + "\n");
   fmt::print("{}\njson: {}\n", format_tables(rep), a.json);
 }
 

@@ -1,7 +1,6 @@
 // `starcsim kv-stats [kv options] [--json FILE]`: statistics of a KV source (synthetic or
 // trace), per head, so that the synthetic workload can be compared with a real trace.
 // --save-kv DIR writes the source as a trace (e.g. the synthetic workload for other tools).
-#include <fstream>
 #include <memory>
 #include <stdexcept>
 
@@ -11,6 +10,7 @@
 #include "commands.hpp"
 #include "kv_options.hpp"
 #include "kv_stats.hpp"
+#include "output_file.hpp"
 
 namespace starc::cli {
 
@@ -31,6 +31,7 @@ void add_kv_stats_command(CLI::App& app) {
                   "also write the KV source as a trace directory (k.npy, v.npy, q.npy; fp16, "
                   "or uint16 bfloat16 bits for --kv-dtype bf16), loadable with --kv");
   cmd->callback([args] {
+    check_output_dir("--json", args->json);
     const KvSource src = load_kv(args->kv);
     std::vector<KvHeadStats> stats;
     for (const auto& h : src.heads) stats.push_back(head_stats(h));
@@ -72,10 +73,7 @@ void add_kv_stats_command(CLI::App& app) {
       j["fmt"] = std::string(pim::fmt_name(src.fmt));
       j["heads"] = nlohmann::json::array();
       for (const auto& s : stats) j["heads"].push_back(to_json(s));
-      std::ofstream out(args->json);
-      if (!out) throw std::runtime_error(fmt::format("--json {}: cannot create file", args->json));
-      out << j.dump(2) << '\n';
-      if (!out) throw std::runtime_error(fmt::format("--json {}: write failed", args->json));
+      write_atomically("--json", args->json, j.dump(2) + "\n");
     }
     if (!args->save.empty()) save_kv_trace(src, args->save);
   });

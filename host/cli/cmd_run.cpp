@@ -7,7 +7,6 @@
 // temporary file and a rename after the run; a wave file of a failed run is removed.
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
@@ -21,6 +20,7 @@
 #include "decode_cosim.hpp"
 #include "fidelity.hpp"
 #include "kv_options.hpp"
+#include "output_file.hpp"
 #include "report.hpp"
 #include "trace_checker.hpp"
 
@@ -41,34 +41,6 @@ struct RunArgs {
   unsigned block = 64, clusters = 4, iterations = 16, page = 16, sparq_r = 0, threads = 1;
   std::uint64_t x_seed = 1;
 };
-
-void write_atomically(const std::string& flag, const std::string& path, const std::string& text) {
-  const std::filesystem::path target(path);
-  std::filesystem::path tmp = target;
-  tmp += ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw std::runtime_error(fmt::format("{}: cannot write '{}'", flag, path));
-    f << text;
-    f.flush();
-    if (!f) {
-      std::error_code ec;
-      std::filesystem::remove(tmp, ec);
-      throw std::runtime_error(fmt::format("{}: write to '{}' failed", flag, path));
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, target, ec);
-  if (ec) throw std::runtime_error(fmt::format("{}: cannot rename into '{}'", flag, path));
-}
-
-// Checks that a file can be created at `path` before the (long) run starts.
-void check_writable(const std::string& flag, const std::string& path) {
-  if (path.empty()) return;
-  const auto dir = std::filesystem::path(path).parent_path();
-  if (!dir.empty() && !std::filesystem::is_directory(dir))
-    throw std::invalid_argument(fmt::format("{}: directory '{}' does not exist", flag, dir.string()));
-}
 
 std::unique_ptr<pim::ChannelSim> make_channel(const std::string& name, const pim::ChannelSimOptions& o,
                                               std::string& description) {
@@ -118,9 +90,9 @@ void run(RunArgs a) {
   cfg.params.threads = a.threads;
   const std::vector<std::string> policies =
       a.policies.empty() ? policy_names() : parse_policies(a.policies);
-  check_writable("--json", a.json);
-  check_writable("--cmd-trace", a.cmd_trace);
-  check_writable("--waves", a.waves);
+  check_output_dir("--json", a.json);
+  check_output_dir("--cmd-trace", a.cmd_trace);
+  check_output_dir("--waves", a.waves);
   if (a.kv.kv_dir.empty()) {  // the built-in workload of `make sim`
     if (a.kv.context == 0) a.kv.context = 16384;
     if (a.kv.steps == 0) a.kv.steps = 4;

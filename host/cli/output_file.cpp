@@ -1,0 +1,41 @@
+#include "output_file.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <system_error>
+
+#include <fmt/core.h>
+
+namespace starc::cli {
+
+void check_output_dir(std::string_view flag, const std::string& path) {
+  if (path.empty()) return;
+  const auto dir = std::filesystem::path(path).parent_path();
+  if (!dir.empty() && !std::filesystem::is_directory(dir))
+    throw std::invalid_argument(fmt::format("{}: directory '{}' does not exist", flag, dir.string()));
+}
+
+void write_atomically(std::string_view flag, const std::string& path, const std::string& text) {
+  const std::filesystem::path target(path);
+  std::filesystem::path tmp = target;
+  tmp += ".tmp";
+  std::error_code ec;
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) throw std::runtime_error(fmt::format("{}: cannot write '{}'", flag, path));
+    f << text;
+    f.flush();
+    if (!f) {
+      std::filesystem::remove(tmp, ec);
+      throw std::runtime_error(fmt::format("{}: write to '{}' failed", flag, path));
+    }
+  }
+  std::filesystem::rename(tmp, target, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    throw std::runtime_error(fmt::format("{}: cannot rename into '{}'", flag, path));
+  }
+}
+
+}  // namespace starc::cli

@@ -1,0 +1,18 @@
+// Output files of the starcsim subcommands (DESIGN.md section 10: nothing half-written).
+// Every error names the flag that gave the path.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace starc::cli {
+
+// Checks, before a (long) run starts, that the directory of `path` exists; an empty path (flag
+// not given) passes. Throws std::invalid_argument.
+void check_output_dir(std::string_view flag, const std::string& path);
+
+// Writes `text` to `path` through `path`.tmp and a rename, so that a failure never leaves a
+// half-written file. Throws std::runtime_error.
+void write_atomically(std::string_view flag, const std::string& path, const std::string& text);
+
+}  // namespace starc::cli
