@@ -14,7 +14,8 @@
 // Pipeline (command presented in cycle t): the decode stage registers the column request
 // (col_req_o high in cycle t+1), the slot scalar and the global-buffer chunk; the DRAM array
 // model answers col_data_i in cycle t+1 (fixed one-cycle latency); the column stage registers
-// the column with the operands (cycle t+2), so that the multipliers see registers only;
+// the column with the operands and fmt_i (cycle t+2), so that the multipliers see registers
+// only;
 // pim_mac_front adds pim_pkg::mac_front_lat(Lanes) cycles; the accumulators are written at the
 // end of cycle t+2+mac_front_lat. MVSB travels the same pipeline as a marker (so it follows
 // every earlier MAC): in its accumulate cycle snap_o is high, acc_dot_o / acc_axpy_o hold the
@@ -105,7 +106,7 @@ module pim_bank #(
   assign col_req_o = req_q;
 
   // ---- Column stage: the array's column and the operands, registered ---------------------------
-  logic                op_valid_q, op_mode_q;
+  logic                op_valid_q, op_mode_q, op_fmt_q;
   logic [15:0]         op_p_q;
   logic [Lanes*16-1:0] op_a_q, op_b_q;
 
@@ -121,6 +122,7 @@ module pim_bank #(
 
   always_ff @(posedge clk_i) begin
     if (req_q) begin
+      op_fmt_q <= fmt_i;
       op_a_q <= col_data_i;
       op_b_q <= b_r_q;
       op_p_q <= p_r_q;
@@ -136,7 +138,7 @@ module pim_bank #(
     .rst_ni  (rst_ni),
     .valid_i (op_valid_q),
     .mode_i  (op_mode_q),
-    .fmt_i   (fmt_i),
+    .fmt_i   (op_fmt_q),
     .a_i     (op_a_q),
     .b_i     (op_b_q),
     .p_i     (op_p_q),

@@ -76,19 +76,20 @@ module pim_bank_group #(
   logic red_en;
   assign red_en = snap[0] && (snap_mode[0] == pim_pkg::MODE_DOT);
   for (genvar s = 0; s < Slots; s++) begin : gen_slot
+    logic [Banks*32-1:0]       leaf;  // P0 .. P{Banks-1} of slot s
     logic [(2*Banks-1)*32-1:0] node;
     for (genvar b = 0; b < Banks; b++) begin : gen_leaf
-      assign node[32*(Banks-1+b) +: 32] = acc_dot[Slots*32*b + 32*s +: 32];
+      assign leaf[32*b +: 32] = acc_dot[Slots*32*b + 32*s +: 32];
     end
-    for (genvar n = 0; n < Banks - 1; n++) begin : gen_node
-      logic [31:0] add_a, add_b, node_sum;
-      assign add_a = node[32*(2*n+1) +: 32];
-      assign add_b = node[32*(2*n+2) +: 32];
-      always @* begin
-        node_sum = '0;
-        if (red_en) node_sum = pim_pkg::fp32_add(add_a, add_b);
+    // One block per slot, nodes from the leaves up (n = Banks-2 .. 0).
+    always @* begin
+      node = '0;
+      if (red_en) begin
+        node[32*(Banks-1) +: 32*Banks] = leaf;
+        for (int n = Banks - 2; n >= 0; n--) begin
+          node[32*n +: 32] = pim_pkg::fp32_add(node[32*(2*n+1) +: 32], node[32*(2*n+2) +: 32]);
+        end
       end
-      assign node[32*n +: 32] = node_sum;
     end
     assign res_dot_o[32*s +: 32] = node[31:0];
   end
