@@ -3,13 +3,15 @@
 # FP16, D = 128, B = 1024) at contexts 16K, 24K and 32K, plus a budget sweep at 16K; prints
 # STARC's latency and energy reduction against dense, token-wise and Quest next to the figures
 # of the STARC artifact (DESIGN.md section 12) and writes plots (scripts/plots.sh).
-# Usage: scripts/paper.sh [BUILD]   (env: STEPS decode steps per run, default 1;
+# Usage: scripts/paper.sh [BUILD]   (env: STEPS decode steps per run, default 1; SEEDS synthetic
+#        workload seeds of the context runs, default 1 (the budget runs use the first);
 #        CONTEXTS, BUDGETS to override the sweeps; OUT output directory)
 set -euo pipefail
 BUILD=${1:-build}
 STARCSIM=$BUILD/host/cli/starcsim
 OUT=${OUT:-$BUILD/paper}
 STEPS=${STEPS:-1}
+SEEDS=${SEEDS:-1}
 CONTEXTS=${CONTEXTS:-"16384 24576 32768"}
 BUDGETS=${BUDGETS:-"256 512 2048"}
 POLICIES=dense,tokenwise,quest,starc
@@ -20,13 +22,16 @@ run() {  # name, policies, extra args...
   "$STARCSIM" run "$@" --policies "$policies" --json "$OUT/$name.json" > "$OUT/$name.txt"
 }
 start=$(date +%s)
-for c in $CONTEXTS; do
-  run "ctx-$c" "$POLICIES" --context "$c" --steps "$STEPS" --budget 1024
+for s in $SEEDS; do
+  for c in $CONTEXTS; do
+    run "ctx-$c-seed$s" "$POLICIES" --context "$c" --steps "$STEPS" --budget 1024 --seed "$s"
+  done
 done
+first_seed=${SEEDS%% *}
 # Dense reads every token whatever the budget: the budget runs leave it out, and
 # paper_summary.py takes dense from the 16K context run (same seed, workload and steps).
 for b in $BUDGETS; do
-  run "budget-$b" "${POLICIES#dense,}" --context 16384 --steps "$STEPS" --budget "$b"
+  run "budget-$b" "${POLICIES#dense,}" --context 16384 --steps "$STEPS" --budget "$b" --seed "$first_seed"
 done
 echo "(runs took $(( $(date +%s) - start )) s; tables in $OUT/*.txt)"
 python3 "$(dirname "$0")/paper_summary.py" "$OUT"

@@ -47,47 +47,77 @@ def check(report, name):
     return bad
 
 
+def seed_of(report):
+    """The synthetic seed of a run (its `source` string), or the source itself for a KV trace."""
+    for word in report["run"]["source"].split():
+        if word.startswith("seed="):
+            return word[len("seed="):]
+    return report["run"]["source"]
+
+
+def mean(xs):
+    return sum(xs) / len(xs)
+
+
 def main(out):
-    ctx = sorted((load(f) for f in glob.glob(os.path.join(out, "ctx-*.json"))),
-                 key=lambda r: r["run"]["context"])
-    if not ctx:
+    runs = [load(f) for f in glob.glob(os.path.join(out, "ctx-*.json"))]
+    if not runs:
         sys.exit(f"paper_summary: no ctx-*.json in {out}")
+    by_ctx = {}
+    for r in runs:
+        by_ctx.setdefault(r["run"]["context"], []).append(r)
+    contexts = sorted(by_ctx)
+    for c in contexts:
+        by_ctx[c].sort(key=seed_of)
+    seeds = sorted({seed_of(r) for r in runs})
     bad = 0
     print("\nSTARC against each policy, 1 - STARC/other (this simulator, one head on one channel, "
-          "budget 1024):")
-    print(f"{'context':>8} {'vs':<10} {'latency':>9} {'E attacc':>9} {'E act-aw':>9} "
+          f"budget 1024; {len(seeds)} workload seed(s): {' '.join(seeds)}; with several seeds: "
+          "mean [min .. max] over the seeds):")
+    print(f"{'context':>8} {'vs':<10} {'latency':>22} {'E attacc':>22} {'E act-aw':>22} "
           f"{'STARC rows':>10} {'other rows':>10}   artifact latency")
-    for r in ctx:
-        bad += check(r, f"context {r['run']['context']}")
-        ps = pols(r)
-        s = ps["starc"]
+    for c in contexts:
+        for r in by_ctx[c]:
+            bad += check(r, f"context {c} seed {seed_of(r)}")
         for other in ["dense", "tokenwise", "quest"]:
-            if other not in ps:
+            rs = [r for r in by_ctx[c] if other in pols(r) and "starc" in pols(r)]
+            if not rs:
                 continue
-            o = ps[other]
-            red = lambda k: 100 * (1 - per_step(s, k) / per_step(o, k))
-            print(f"{r['run']['context']:>8} {other:<10} {red('latency'):>8.1f}% {red('attacc'):>8.1f}% "
-                  f"{red('act'):>8.1f}% {per_step(s, 'acts'):>10.0f} {per_step(o, 'acts'):>10.0f}   "
-                  f"{PAPER_LATENCY[other]}")
+
+            def red(k):
+                xs = [100 * (1 - per_step(pols(r)["starc"], k) / per_step(pols(r)[other], k)) for r in rs]
+                if len(xs) == 1:
+                    return f"{xs[0]:.1f}%"
+                return f"{mean(xs):.1f}% [{min(xs):.1f} .. {max(xs):.1f}]"
+
+            rows_s = mean([per_step(pols(r)["starc"], "acts") for r in rs])
+            rows_o = mean([per_step(pols(r)[other], "acts") for r in rs])
+            print(f"{c:>8} {other:<10} {red('latency'):>22} {red('attacc'):>22} {red('act'):>22} "
+                  f"{rows_s:>10.0f} {rows_o:>10.0f}   {PAPER_LATENCY[other]}")
     print("(rows = bank activations per step; the artifact gives no energy figures in DESIGN.md)")
 
-    # Per-step latency and energy per policy versus context.
+    # Per-step latency and energy per policy versus context (means over the seeds).
     with open(os.path.join(out, "ctx.dat"), "w") as f:
         f.write("# context " + " ".join(f"{p}_ns {p}_attacc_nJ {p}_act_nJ" for p in POLICIES) + "\n")
-        for r in ctx:
-            ps = pols(r)
-            f.write(f"{r['run']['context']} " + " ".join(
-                f"{per_step(ps[p], 'latency'):.1f} {per_step(ps[p], 'attacc'):.2f} {per_step(ps[p], 'act'):.2f}"
-                if p in ps else "nan nan nan" for p in POLICIES) + "\n")
-    # Versus budget at 16K (the ctx-16384 run is budget 1024).
+        for c in contexts:
+            cols = []
+            for p in POLICIES:
+                rs = [pols(r)[p] for r in by_ctx[c] if p in pols(r)]
+                cols.append(" ".join(f"{mean([per_step(x, k) for x in rs]):.{d}f}"
+                                     for k, d in (("latency", 1), ("attacc", 2), ("act", 2)))
+                            if rs else "nan nan nan")
+            f.write(f"{c} " + " ".join(cols) + "\n")
+    # Versus budget at 16K, one seed (the budget runs'): the ctx-16384 run of that seed is B = 1024.
     bud = [load(f) for f in glob.glob(os.path.join(out, "budget-*.json"))]
-    bud += [r for r in ctx if r["run"]["context"] == 16384]
+    bud_seed = seed_of(bud[0]) if bud else seeds[0]
+    ctx16 = [r for r in by_ctx.get(16384, []) if seed_of(r) == bud_seed]
+    bud += ctx16
     bud.sort(key=lambda r: r["run"]["budget"])
     for r in bud:
         bad += check(r, f"budget {r['run']['budget']}")
     # Dense does not depend on the budget: budget runs without it take the 16K run's dense.
-    dense16 = next((pols(r)["dense"] for r in ctx
-                    if r["run"]["context"] == 16384 and "dense" in pols(r)), None)
+    dense16 = next((pols(r)["dense"] for r in ctx16 if "dense" in pols(r)), None)
+    ctx = [by_ctx[c][0] for c in contexts]  # one run per context for the utilisation plot
     with open(os.path.join(out, "budget.dat"), "w") as f:
         f.write("# budget " + " ".join(f"{p}_ns {p}_attacc_nJ {p}_act_nJ" for p in POLICIES) + "\n")
         for r in bud:
