@@ -141,6 +141,22 @@ TEST(Channel, DenseHeadBitExactAndCloseToDouble) {
   }
 }
 
+// bf16 through the channel: the format travels with each operation from the bank's column
+// stage (pim_bank op_fmt_q) to the multipliers. Every result is compared bit for bit with the
+// golden model in bf16; an RTL multiplying in fp16 would mismatch.
+TEST(Channel, DenseHeadBf16BitExact) {
+  pim::ChannelSimOptions opt;
+  opt.fmt = pim::Fmt::bf16;
+  auto sim = pim::make_channel_sim_small(opt);
+  const auto head = pim::random_dense_head(256, 128, pim::Fmt::bf16, test_seed());
+  const auto rep = pim::run_dense_head(*sim, pim::CtrlMode::lockstep, head);
+  EXPECT_EQ(rep.mismatches, 0u) << rep.first_mismatch;
+  EXPECT_EQ(rep.compared, 16u * 16u + 2u * 128u);
+  EXPECT_EQ(rep.timing_errors, 0u);
+  EXPECT_EQ(rep.trace_violations, 0u);
+  EXPECT_LT(rep.output_rel_error, 1e-2);  // bf16 inputs and probabilities: 2^-8 relative each
+}
+
 // A command stream that breaks nRCD reaches the channel's checker; spaced by one more cycle
 // it does not.
 TEST(Channel, TimingViolationRaisesTheRtlError) {
