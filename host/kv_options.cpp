@@ -164,6 +164,7 @@ KvSource load_kv(const KvOptions& o) {
   if (o.context < 0) throw std::invalid_argument(fmt::format("--context: {} is negative", o.context));
   if (o.steps < 0) throw std::invalid_argument(fmt::format("--steps: {} is negative", o.steps));
   if (o.heads < 0) throw std::invalid_argument(fmt::format("--heads: {} is negative", o.heads));
+  if (o.heads > 1024) throw std::invalid_argument(fmt::format("--heads: {} exceeds 1024", o.heads));
   if (o.head_dim < 0) {
     throw std::invalid_argument(fmt::format("--head-dim: {} is negative", o.head_dim));
   }

@@ -97,7 +97,8 @@ DecodeCosim::DecodeCosim(ChannelSim& channel, CentroidMatchHarness& cmatch,
     throw std::invalid_argument(fmt::format("--head: {} but the KV source has {} heads", cfg.head, kv.heads.size()));
   const starc::KvHead& h = kv.heads[cfg.head];
   if (static_cast<unsigned>(h.keys.cols()) != channel.head_dim())
-    throw std::invalid_argument(fmt::format("KV head dimension {} is not the channel's D = {}",
+    throw std::invalid_argument(fmt::format("--head-dim: the KV head dimension is {}, the RTL channel "
+                                            "is built for D = {}",
                                             h.keys.cols(), channel.head_dim()));
   if (h.queries.rows() == 0 || h.queries.rows() >= h.keys.rows())
     throw std::invalid_argument(fmt::format("KV source: {} queries for {} tokens", h.queries.rows(), h.keys.rows()));

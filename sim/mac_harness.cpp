@@ -67,6 +67,7 @@ class MacImpl final : public MacHarness::Impl {
       fst_ = std::make_unique<VerilatedFstC>();
       top_->trace(fst_.get(), 99);
       fst_->open(o.fst_path.c_str());
+      if (!fst_->isOpen()) throw std::runtime_error("--waves: cannot write wave file '" + o.fst_path + "'");
     }
     top_->clk_i = 0;
     top_->rst_ni = 1;

@@ -1,4 +1,4 @@
-// starcsim run / dense / fidelity / kv-stats on bad input (DESIGN.md section 10), end to end:
+// starcsim run / dense / fidelity / kv-stats / vectors on bad input (DESIGN.md section 10), end to end:
 // each case exits non-zero with exactly one error line on stderr that names the input, prints
 // nothing on stdout, and leaves no output file behind. Plus one small good run (the 8-bank
 // test channel) whose JSON report and command trace must appear and be clean.
@@ -42,6 +42,16 @@ TEST(StarcsimCli, BadInputGivesOneLineNamingItAndWritesNothing) {
       {"dense --timing ddr9", "--timing"},
       {"fidelity --budgets 0,512", "--budgets"},
       {"kv-stats --kv /nonexistent/trace", "/nonexistent/trace"},
+      // Sizes that would allocate gigabytes or overflow are refused before any work.
+      {"run --channel small --context 99999999 --steps 1" + outs, "--context"},
+      {"run --channel small --context 300 --steps 1 --heads 2000000000" + outs, "--heads"},
+      {"dense --small --tokens 4294967295", "--tokens"},
+      {"run --channel small --context 300 --steps 1 --sparq-r 999" + outs, "--sparq-r"},
+      // Parse errors are one line too; an existing non-file output path is refused.
+      {"run --channel small --context 300 --budget abc" + outs, "--budget"},
+      {"run --channel small --context 300 --steps 1 --json '" + std::filesystem::temp_directory_path().string() + "'", "not a regular file"},
+      {"kv-stats --save-kv /nonexistent/dir/kv", "--save-kv"},
+      {"vectors /dev/null --waves /nonexistent/dir/w.fst", "--waves"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.args);

@@ -3,7 +3,9 @@
 // by type, activations, bit-exact counts, timing-checker errors, numerical error against a
 // double-precision reference, and the simulation speed. --cmd-trace writes the command trace
 // (DESIGN.md section 8), --waves an FST of the RTL.
+#include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -62,10 +64,15 @@ void run_dense(const DenseArgs& a) {
                                       : pim::make_channel_sim_full_npc(opt);
   const pim::Org& o = sim->org();
   const unsigned per_row = o.slots_per_row(sim->head_dim()) * o.total_bank_groups();
-  const unsigned rows_needed = 2 * ((a.tokens + per_row - 1) / per_row);
-  if (rows_needed > o.rows)
+  const std::uint64_t rows_needed = 2 * ((std::uint64_t{a.tokens} + per_row - 1) / per_row);
+  if (rows_needed > o.rows) {
+    const unsigned rows = o.rows;
+    sim.reset();  // closes the wave file, which is then removed: nothing is left of a rejected run
+    std::error_code ec;
+    if (!a.waves.empty()) std::filesystem::remove(a.waves, ec);
     throw std::invalid_argument(fmt::format("--tokens: {} tokens need {} rows, the channel has {}", a.tokens,
-                                            rows_needed, o.rows));
+                                            rows_needed, rows));
+  }
   const auto head = pim::random_dense_head(a.tokens, sim->head_dim(), fmt, a.seed);
   const auto rep = pim::run_dense_head(*sim, mode, head);
 
@@ -105,7 +112,7 @@ void add_dense_command(CLI::App& app) {
   c->add_option("--timing", args->timing, "timing preset: hbm3-pim or hbm3-pim-npc")->capture_default_str();
   c->add_option("--fmt", args->fmt, "input format: fp16 or bf16")->capture_default_str();
   c->add_option("--cmd-trace", args->cmd_trace, "write the command trace to FILE");
-  c->add_option("--waves", args->waves, "write an FST waveform to FILE.fst");
+  c->add_option("--waves", args->waves, "write an FST waveform to FILE");
   c->add_flag("--small", args->small, "use the small test channel (1x1x2x4 banks, 256 rows)");
   c->callback([args] { run_dense(*args); });
 }

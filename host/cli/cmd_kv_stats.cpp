@@ -1,6 +1,7 @@
 // `starcsim kv-stats [kv options] [--json FILE]`: statistics of a KV source (synthetic or
 // trace), per head, so that the synthetic workload can be compared with a real trace.
 // --save-kv DIR writes the source as a trace (e.g. the synthetic workload for other tools).
+#include <filesystem>
 #include <memory>
 #include <stdexcept>
 
@@ -32,6 +33,14 @@ void add_kv_stats_command(CLI::App& app) {
                   "or uint16 bfloat16 bits for --kv-dtype bf16), loadable with --kv");
   cmd->callback([args] {
     check_output_dir("--json", args->json);
+    if (!args->save.empty()) {  // a directory whose parent must exist
+      const std::filesystem::path d(args->save);
+      if (!d.parent_path().empty() && !std::filesystem::is_directory(d.parent_path()))
+        throw std::invalid_argument(
+            fmt::format("--save-kv: directory '{}' does not exist", d.parent_path().string()));
+      if (std::filesystem::exists(d) && !std::filesystem::is_directory(d))
+        throw std::invalid_argument(fmt::format("--save-kv: '{}' exists and is not a directory", args->save));
+    }
     const KvSource src = load_kv(args->kv);
     std::vector<KvHeadStats> stats;
     for (const auto& h : src.heads) stats.push_back(head_stats(h));
@@ -67,6 +76,13 @@ void add_kv_stats_command(CLI::App& app) {
                              s.key_norm_min, s.key_norm_max),
                  s.key_rank90, s.value_lag1_corr);
     }
+    if (!args->save.empty()) {  // before the JSON, so that a failed save leaves no report
+      try {
+        save_kv_trace(src, args->save);
+      } catch (const std::exception& e) {
+        throw std::runtime_error(fmt::format("--save-kv: {}", e.what()));
+      }
+    }
     if (!args->json.empty()) {
       nlohmann::json j;
       j["source"] = src.description;
@@ -75,7 +91,6 @@ void add_kv_stats_command(CLI::App& app) {
       for (const auto& s : stats) j["heads"].push_back(to_json(s));
       write_atomically("--json", args->json, j.dump(2) + "\n");
     }
-    if (!args->save.empty()) save_kv_trace(src, args->save);
   });
 }
 

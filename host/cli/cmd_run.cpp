@@ -77,9 +77,12 @@ void run(RunArgs a) {
   cfg.head = a.head;
   if (a.clusters == 0 || a.clusters > 255)
     throw std::invalid_argument(fmt::format("--clusters: {} is not in 1..255", a.clusters));
-  if (a.block < a.clusters || a.block > 64)
-    throw std::invalid_argument(fmt::format("--block: {} (must be in --clusters..64, the "
-                                            "centroid-match unit's largest cluster)", a.block));
+  if (a.block > 64)
+    throw std::invalid_argument(fmt::format("--block: {} exceeds 64, the centroid-match unit's "
+                                            "largest cluster", a.block));
+  if (a.block < a.clusters)
+    throw std::invalid_argument(
+        fmt::format("--clusters: {} per block exceeds --block {} tokens", a.clusters, a.block));
   if (a.iterations == 0) throw std::invalid_argument("--kmeans-iters: must be >= 1");
   if (a.page == 0) throw std::invalid_argument("--page: must be >= 1");
   cfg.params.kmeans.block = a.block;
@@ -98,6 +101,9 @@ void run(RunArgs a) {
     if (a.kv.steps == 0) a.kv.steps = 4;
   }
   const KvSource kv = load_kv(a.kv);
+  if (a.sparq_r > static_cast<unsigned>(kv.heads.at(0).keys.cols()))
+    throw std::invalid_argument(fmt::format("--sparq-r: {} exceeds the head dimension {}", a.sparq_r,
+                                            kv.heads.at(0).keys.cols()));
   cfg.params.fmt = kv.fmt;
 
   pim::ChannelSimOptions co;

@@ -17,6 +17,7 @@
 #include "mac_harness.hpp"
 #include "mac_model.hpp"
 #include "mac_vectors.hpp"
+#include "output_file.hpp"
 
 namespace starc::cli {
 
@@ -29,6 +30,7 @@ struct VectorsOptions {
 };
 
 void run_vectors(const VectorsOptions& o) {
+  check_output_dir("--waves", o.waves);
   const auto vectors = pim::read_mac_vectors(o.file);
   std::vector<pim::MacOp> ops;
   ops.reserve(vectors.size());

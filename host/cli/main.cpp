@@ -4,6 +4,7 @@
 // as one line on stderr and exits non-zero.
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
@@ -22,7 +23,13 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    // One line, like every other error (CLI11's own report adds a second line).
+    std::string msg = e.what();
+    for (auto& c : msg)
+      if (c == '\n') c = ' ';
+    fmt::print(stderr, "starcsim: error: {} (see --help)\n", msg);
+    return e.get_exit_code();
   } catch (const std::exception& e) {
     fmt::print(stderr, "starcsim: error: {}\n", e.what());
     return 1;

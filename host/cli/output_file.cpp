@@ -11,9 +11,14 @@ namespace starc::cli {
 
 void check_output_dir(std::string_view flag, const std::string& path) {
   if (path.empty()) return;
-  const auto dir = std::filesystem::path(path).parent_path();
+  const std::filesystem::path p(path);
+  const auto dir = p.parent_path();
   if (!dir.empty() && !std::filesystem::is_directory(dir))
     throw std::invalid_argument(fmt::format("{}: directory '{}' does not exist", flag, dir.string()));
+  std::error_code ec;
+  const auto st = std::filesystem::symlink_status(p, ec);
+  if (!ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st))
+    throw std::invalid_argument(fmt::format("{}: '{}' exists and is not a regular file", flag, path));
 }
 
 void write_atomically(std::string_view flag, const std::string& path, const std::string& text) {
@@ -21,6 +26,11 @@ void write_atomically(std::string_view flag, const std::string& path, const std:
   std::filesystem::path tmp = target;
   tmp += ".tmp";
   std::error_code ec;
+  // Replace only regular files (never a device, a directory or what a symlink points at).
+  const auto st = std::filesystem::symlink_status(target, ec);
+  if (!ec && std::filesystem::exists(st) && !std::filesystem::is_regular_file(st))
+    throw std::runtime_error(fmt::format("{}: '{}' exists and is not a regular file", flag, path));
+  ec.clear();
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
     if (!f) throw std::runtime_error(fmt::format("{}: cannot write '{}'", flag, path));

@@ -7,12 +7,14 @@
 
 namespace starc::cli {
 
-// Checks, before a (long) run starts, that the directory of `path` exists; an empty path (flag
-// not given) passes. Throws std::invalid_argument.
+// Checks, before a (long) run starts, that the directory of `path` exists and that `path` is
+// not something other than a regular file; an empty path (flag not given) passes. Throws
+// std::invalid_argument.
 void check_output_dir(std::string_view flag, const std::string& path);
 
 // Writes `text` to `path` through `path`.tmp and a rename, so that a failure never leaves a
-// half-written file. Throws std::runtime_error.
+// half-written file; refuses a `path` that exists and is not a regular file. Throws
+// std::runtime_error.
 void write_atomically(std::string_view flag, const std::string& path, const std::string& text);
 
 }  // namespace starc::cli
