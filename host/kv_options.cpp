@@ -110,9 +110,9 @@ void add_kv_options(CLI::App& cmd, KvOptions& o) {
                  "(uint16 read as bfloat16 bits, float32 rounded to bf16)")
       ->capture_default_str();
   cmd.add_option("--context", o.context,
-                 "context length L (synthetic default 4096; trace: 0 = from k.npy)");
+                 "context length L (synthetic default 4096, `run` 16384; trace: 0 = from k.npy)");
   cmd.add_option("--steps", o.steps,
-                 "decode steps S (synthetic default 16; trace: 0 = all queries of q.npy, "
+                 "decode steps S (synthetic default 16, `run` 4; trace: 0 = all queries of q.npy, "
                  "fewer = the first S queries)");
   cmd.add_option("--head-dim", o.head_dim, "head dimension D (synthetic default 128)");
   cmd.add_option("--heads", o.heads,
