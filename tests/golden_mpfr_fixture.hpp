@@ -72,11 +72,12 @@ class Mismatches {
     }
   }
   std::uint64_t compared() const { return compared_; }
-  // Prints the tally and fails the test unless there was no mismatch.
+  // Prints the tally and fails the test unless something was compared and nothing mismatched.
   void expect_none() const {
     std::printf("%s: %llu compared, %llu mismatches\n", what_.c_str(),
                 static_cast<unsigned long long>(compared_),
                 static_cast<unsigned long long>(count_));
+    EXPECT_GT(compared_, 0u) << what_ << ": nothing was compared";
     EXPECT_EQ(count_, 0u) << what_;
   }
 
