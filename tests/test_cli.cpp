@@ -52,6 +52,7 @@ TEST(StarcsimCli, BadInputGivesOneLineNamingItAndWritesNothing) {
       {"run --channel small --context 300 --steps 1 --json '" + std::filesystem::temp_directory_path().string() + "'", "not a regular file"},
       {"kv-stats --save-kv /nonexistent/dir/kv", "--save-kv"},
       {"vectors /dev/null --waves /nonexistent/dir/w.fst", "--waves"},
+      {"run --channel small --context 300 --steps 1 --threads 0" + outs, "--threads"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.args);

@@ -46,6 +46,8 @@ void run(const FidelityArgs& a) {
   if (a.page == 0) throw std::invalid_argument("--page: must be >= 1");
   cfg.params.page = a.page;
   cfg.params.sparq_r = a.sparq_r;
+  if (a.threads == 0 || a.threads > 256)
+    throw std::invalid_argument(fmt::format("--threads: {} is not in 1..256", a.threads));
   cfg.params.threads = a.threads;
   cfg.reads = a.reads;
   if (a.json.empty()) throw std::invalid_argument("--json: empty file name");

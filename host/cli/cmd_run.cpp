@@ -90,6 +90,8 @@ void run(RunArgs a) {
   cfg.params.kmeans.max_iterations = a.iterations;
   cfg.params.page = a.page;
   cfg.params.sparq_r = a.sparq_r;
+  if (a.threads == 0 || a.threads > 256)
+    throw std::invalid_argument(fmt::format("--threads: {} is not in 1..256", a.threads));
   cfg.params.threads = a.threads;
   const std::vector<std::string> policies =
       a.policies.empty() ? policy_names() : parse_policies(a.policies);
