@@ -9,14 +9,14 @@
 //   dot : acc_dot[slot]              = acc_dot[slot] + tree(mul(k[i], q[chunk][i]))
 //   axpy: acc_axpy[chunk*Lanes + i]  = acc_axpy[chunk*Lanes + i] + mul(p[slot], v[i])
 // The accumulate stage is one pim_pkg::fp32_add per lane after the front (lane 0's adder serves
-// dot mode), enabled only by a valid operation that uses it; its feedback loop is one cycle, so back-to-back MACs into one accumulator never stall.
+// dot mode), enabled only by a valid operation that uses it; its feedback loop is one cycle, so
+// back-to-back MACs into one accumulator never stall.
 //
 // Pipeline (command presented in cycle t): the decode stage registers the column request
 // (col_req_o high in cycle t+1), the slot scalar and the global-buffer chunk; the DRAM array
 // model answers col_data_i in cycle t+1 (fixed one-cycle latency); the column stage registers
 // the column with the operands and fmt_i (cycle t+2), so that the multipliers see registers
-// only;
-// pim_mac_front adds pim_pkg::mac_front_lat(Lanes) cycles; the accumulators are written at the
+// only; pim_mac_front adds pim_pkg::mac_front_lat(Lanes) cycles; the accumulators are written at the
 // end of cycle t+2+mac_front_lat. MVSB travels the same pipeline as a marker (so it follows
 // every earlier MAC): in its accumulate cycle snap_o is high, acc_dot_o / acc_axpy_o hold the
 // accumulators of that moment, and the accumulators of the MVSB's mode are cleared to +0.0 at

@@ -5,7 +5,6 @@
 // (DESIGN.md section 8), --waves an FST of the RTL.
 #include <cstdint>
 #include <cstdio>
-#include <filesystem>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -64,18 +63,22 @@ void run_dense(const DenseArgs& a) {
                                       : pim::make_channel_sim_full_npc(opt);
   const pim::Org& o = sim->org();
   const unsigned per_row = o.slots_per_row(sim->head_dim()) * o.total_bank_groups();
-  const std::uint64_t rows_needed = 2 * ((std::uint64_t{a.tokens} + per_row - 1) / per_row);
-  if (rows_needed > o.rows) {
-    const unsigned rows = o.rows;
-    sim.reset();  // closes the wave file, which is then removed: nothing is left of a rejected run
-    std::error_code ec;
-    if (!a.waves.empty()) std::filesystem::remove(a.waves, ec);
-    throw std::invalid_argument(fmt::format("--tokens: {} tokens need {} rows, the channel has {}", a.tokens,
-                                            rows_needed, rows));
+  // A rejected or failed run leaves no wave file (as in `run`).
+  const auto discard_waves = [&] {
+    sim.reset();
+    remove_outputs({a.waves});
+  };
+  pim::DenseReport rep;
+  try {
+    const std::uint64_t rows_needed = 2 * ((std::uint64_t{a.tokens} + per_row - 1) / per_row);
+    if (rows_needed > o.rows)
+      throw std::invalid_argument(fmt::format("--tokens: {} tokens need {} rows, the channel has {}",
+                                              a.tokens, rows_needed, o.rows));
+    rep = pim::run_dense_head(*sim, mode, pim::random_dense_head(a.tokens, sim->head_dim(), fmt, a.seed));
+  } catch (...) {
+    discard_waves();
+    throw;
   }
-  const auto head = pim::random_dense_head(a.tokens, sim->head_dim(), fmt, a.seed);
-  const auto rep = pim::run_dense_head(*sim, mode, head);
-
   fmt::print("dense head: {} tokens, D {}, {}, controller {}, timing {}, channel {}x{}x{}x{} banks, {} lanes\n",
              a.tokens, sim->head_dim(), a.fmt, a.mode, sim->timing().name, o.pseudo_channels, o.ranks,
              o.bank_groups, o.banks, o.lanes);
@@ -92,8 +95,10 @@ void run_dense(const DenseArgs& a) {
   fmt::print("error vs double reference: output relative {:.3g}, max score abs {:.3g}\n", rep.output_rel_error,
              rep.score_max_abs_error);
   fmt::print("simulation: {:.2f} s wall, {:.0f} cycles/s\n", rep.wall_seconds, rep.cycles / rep.wall_seconds);
-  if (rep.mismatches || rep.timing_errors || rep.trace_violations)
+  if (rep.mismatches || rep.timing_errors || rep.trace_violations) {
+    discard_waves();
     throw std::runtime_error("co-simulation failed (mismatches or timing errors above)");
+  }
   if (!a.cmd_trace.empty()) {
     std::ostringstream trace;
     pim::write_trace(trace, o, sim->timing(), rep.cmds);

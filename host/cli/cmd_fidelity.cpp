@@ -1,6 +1,7 @@
 // starcsim fidelity: attention fidelity of every sparsity policy against the exact dense
 // reference (DESIGN.md section 7), one table per policy on stdout plus a JSON report.
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 
@@ -10,6 +11,7 @@
 #include "fidelity.hpp"
 #include "kv_options.hpp"
 #include "output_file.hpp"
+#include "policy_flags.hpp"
 
 namespace starc::cli {
 namespace {
@@ -19,12 +21,7 @@ struct FidelityArgs {
   std::string budgets = "256,512,1024,2048";
   std::string policies;
   std::string json = "fidelity.json";
-  unsigned block = 64;
-  unsigned clusters = 4;
-  unsigned iterations = 16;
-  unsigned page = 16;
-  unsigned sparq_r = 0;
-  unsigned threads = 2;
+  PolicyFlags policy{.threads = 2};
   bool reads = false;
 };
 
@@ -32,32 +29,14 @@ void run(const FidelityArgs& a) {
   FidelityConfig cfg;
   cfg.budgets = parse_budgets(a.budgets);
   if (!a.policies.empty()) cfg.policies = parse_policies(a.policies);
-  cfg.params.kmeans.block = a.block;
-  cfg.params.kmeans.k = a.clusters;
-  cfg.params.kmeans.max_iterations = a.iterations;
-  if (a.clusters == 0 || a.clusters > 255) {
-    throw std::invalid_argument(fmt::format("--clusters: {} is not in 1..255", a.clusters));
-  }
-  if (a.block < a.clusters) {
-    throw std::invalid_argument(
-        fmt::format("--block: {} tokens is fewer than --clusters {}", a.block, a.clusters));
-  }
-  if (a.iterations == 0) throw std::invalid_argument("--kmeans-iters: must be >= 1");
-  if (a.page == 0) throw std::invalid_argument("--page: must be >= 1");
-  cfg.params.page = a.page;
-  cfg.params.sparq_r = a.sparq_r;
-  if (a.threads == 0 || a.threads > 256)
-    throw std::invalid_argument(fmt::format("--threads: {} is not in 1..256", a.threads));
-  cfg.params.threads = a.threads;
+  // fidelity runs no centroid-match unit, so --block has no 64-token cap here.
+  cfg.params = policy_params(a.policy, std::numeric_limits<unsigned>::max());
   cfg.reads = a.reads;
   if (a.json.empty()) throw std::invalid_argument("--json: empty file name");
   check_output_dir("--json", a.json);
 
   const KvSource kv = load_kv(a.kv);
-  if (a.sparq_r > static_cast<unsigned>(kv.heads.at(0).keys.cols())) {
-    throw std::invalid_argument(fmt::format("--sparq-r: {} exceeds the head dimension {}",
-                                            a.sparq_r, kv.heads.at(0).keys.cols()));
-  }
+  check_sparq_r(a.policy, static_cast<unsigned>(kv.heads.at(0).keys.cols()));
   const FidelityReport rep = run_fidelity(kv, cfg);
   write_atomically("--json", a.json, rep.to_json().dump(2) + "\n");
   fmt::print("{}\njson: {}\n", format_tables(rep), a.json);
@@ -75,16 +54,7 @@ void add_fidelity_command(CLI::App& app) {
   cmd->add_option("--policies", args->policies,
                   "policies, comma separated: dense, oracle, tokenwise, quest, starc (default all)");
   cmd->add_option("--json", args->json, "JSON report file")->capture_default_str();
-  cmd->add_option("--block", args->block, "starc: tokens per clustered block")
-      ->capture_default_str();
-  cmd->add_option("--clusters", args->clusters, "starc: clusters per block (K)")
-      ->capture_default_str();
-  cmd->add_option("--kmeans-iters", args->iterations, "starc: Lloyd iteration cap")
-      ->capture_default_str();
-  cmd->add_option("--page", args->page, "quest: page size in tokens")->capture_default_str();
-  cmd->add_option("--sparq-r", args->sparq_r, "tokenwise: query dimensions r (0: D/8)")
-      ->capture_default_str();
-  cmd->add_option("--threads", args->threads, "starc: clustering threads")->capture_default_str();
+  add_policy_options(*cmd, args->policy);
   cmd->add_flag("--reads", args->reads,
                 "also lay each step out on the hbm3-pim channel and count the reads of every "
                 "selection (selection cost, key-phase BG-rows and columns)");

@@ -1,7 +1,6 @@
 // `starcsim kv-stats [kv options] [--json FILE]`: statistics of a KV source (synthetic or
 // trace), per head, so that the synthetic workload can be compared with a real trace.
 // --save-kv DIR writes the source as a trace (e.g. the synthetic workload for other tools).
-#include <filesystem>
 #include <memory>
 #include <stdexcept>
 
@@ -33,14 +32,7 @@ void add_kv_stats_command(CLI::App& app) {
                   "or uint16 bfloat16 bits for --kv-dtype bf16), loadable with --kv");
   cmd->callback([args] {
     check_output_dir("--json", args->json);
-    if (!args->save.empty()) {  // a directory whose parent must exist
-      const std::filesystem::path d(args->save);
-      if (!d.parent_path().empty() && !std::filesystem::is_directory(d.parent_path()))
-        throw std::invalid_argument(
-            fmt::format("--save-kv: directory '{}' does not exist", d.parent_path().string()));
-      if (std::filesystem::exists(d) && !std::filesystem::is_directory(d))
-        throw std::invalid_argument(fmt::format("--save-kv: '{}' exists and is not a directory", args->save));
-    }
+    check_output_new_dir("--save-kv", args->save);
     const KvSource src = load_kv(args->kv);
     std::vector<KvHeadStats> stats;
     for (const auto& h : src.heads) stats.push_back(head_stats(h));

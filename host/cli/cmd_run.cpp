@@ -6,7 +6,6 @@
 // Nothing is written half-way: the JSON report and the command trace are written through a
 // temporary file and a rename after the run; a wave file of a failed run is removed.
 #include <cstdio>
-#include <filesystem>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
@@ -21,6 +20,7 @@
 #include "fidelity.hpp"
 #include "kv_options.hpp"
 #include "output_file.hpp"
+#include "policy_flags.hpp"
 #include "report.hpp"
 #include "trace_checker.hpp"
 
@@ -38,7 +38,7 @@ struct RunArgs {
   std::string cmd_trace;
   std::string waves;
   unsigned head = 0;
-  unsigned block = 64, clusters = 4, iterations = 16, page = 16, sparq_r = 0, threads = 1;
+  PolicyFlags policy;
   std::uint64_t x_seed = 1;
 };
 
@@ -75,24 +75,8 @@ void run(RunArgs a) {
   }
   cfg.layout = a.layout;
   cfg.head = a.head;
-  if (a.clusters == 0 || a.clusters > 255)
-    throw std::invalid_argument(fmt::format("--clusters: {} is not in 1..255", a.clusters));
-  if (a.block > 64)
-    throw std::invalid_argument(fmt::format("--block: {} exceeds 64, the centroid-match unit's "
-                                            "largest cluster", a.block));
-  if (a.block < a.clusters)
-    throw std::invalid_argument(
-        fmt::format("--clusters: {} per block exceeds --block {} tokens", a.clusters, a.block));
-  if (a.iterations == 0) throw std::invalid_argument("--kmeans-iters: must be >= 1");
-  if (a.page == 0) throw std::invalid_argument("--page: must be >= 1");
-  cfg.params.kmeans.block = a.block;
-  cfg.params.kmeans.k = a.clusters;
-  cfg.params.kmeans.max_iterations = a.iterations;
-  cfg.params.page = a.page;
-  cfg.params.sparq_r = a.sparq_r;
-  if (a.threads == 0 || a.threads > 256)
-    throw std::invalid_argument(fmt::format("--threads: {} is not in 1..256", a.threads));
-  cfg.params.threads = a.threads;
+  // --block is capped by the centroid-match unit's largest cluster (64 tokens).
+  cfg.params = policy_params(a.policy, 64);
   const std::vector<std::string> policies =
       a.policies.empty() ? policy_names() : parse_policies(a.policies);
   check_output_dir("--json", a.json);
@@ -103,9 +87,7 @@ void run(RunArgs a) {
     if (a.kv.steps == 0) a.kv.steps = 4;
   }
   const KvSource kv = load_kv(a.kv);
-  if (a.sparq_r > static_cast<unsigned>(kv.heads.at(0).keys.cols()))
-    throw std::invalid_argument(fmt::format("--sparq-r: {} exceeds the head dimension {}", a.sparq_r,
-                                            kv.heads.at(0).keys.cols()));
+  check_sparq_r(a.policy, static_cast<unsigned>(kv.heads.at(0).keys.cols()));
   cfg.params.fmt = kv.fmt;
 
   pim::ChannelSimOptions co;
@@ -143,11 +125,7 @@ void run(RunArgs a) {
     }
   } catch (...) {
     channel.reset();
-    std::error_code ec;
-    if (!a.waves.empty()) {
-      std::filesystem::remove(a.waves, ec);
-      std::filesystem::remove(a.waves + ".cmatch.fst", ec);
-    }
+    if (!a.waves.empty()) remove_outputs({a.waves, cmo.fst_path});
     throw;
   }
   // The whole run's trace, checked from its text alone.
@@ -207,12 +185,7 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--waves", args->waves, "write an FST of the channel (and FILE.cmatch.fst of the "
                                           "centroid-match unit); use short runs");
   cmd->add_option("--x-seed", args->x_seed, "X-randomisation seed of the Verilated models")->capture_default_str();
-  cmd->add_option("--block", args->block, "starc: tokens per clustered block")->capture_default_str();
-  cmd->add_option("--clusters", args->clusters, "starc: clusters per block (K)")->capture_default_str();
-  cmd->add_option("--kmeans-iters", args->iterations, "starc: Lloyd iteration cap")->capture_default_str();
-  cmd->add_option("--page", args->page, "quest: page size in tokens")->capture_default_str();
-  cmd->add_option("--sparq-r", args->sparq_r, "tokenwise: query dimensions r (0: D/8)")->capture_default_str();
-  cmd->add_option("--threads", args->threads, "starc: clustering threads")->capture_default_str();
+  add_policy_options(*cmd, args->policy);
   cmd->callback([args] { run(*args); });
 }
 

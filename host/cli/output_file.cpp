@@ -21,6 +21,21 @@ void check_output_dir(std::string_view flag, const std::string& path) {
     throw std::invalid_argument(fmt::format("{}: '{}' exists and is not a regular file", flag, path));
 }
 
+void check_output_new_dir(std::string_view flag, const std::string& path) {
+  if (path.empty()) return;
+  const std::filesystem::path d(path);
+  if (!d.parent_path().empty() && !std::filesystem::is_directory(d.parent_path()))
+    throw std::invalid_argument(fmt::format("{}: directory '{}' does not exist", flag, d.parent_path().string()));
+  if (std::filesystem::exists(d) && !std::filesystem::is_directory(d))
+    throw std::invalid_argument(fmt::format("{}: '{}' exists and is not a directory", flag, path));
+}
+
+void remove_outputs(std::initializer_list<std::string> paths) {
+  std::error_code ec;
+  for (const auto& p : paths)
+    if (!p.empty()) std::filesystem::remove(p, ec);
+}
+
 void write_atomically(std::string_view flag, const std::string& path, const std::string& text) {
   const std::filesystem::path target(path);
   std::filesystem::path tmp = target;

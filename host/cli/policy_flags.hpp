@@ -1,0 +1,29 @@
+// The policy flags that `run` and `fidelity` share (--block, --clusters, --kmeans-iters, --page,
+// --sparq-r, --threads): registered, validated and turned into starc::PolicyParams in one place.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "policy.hpp"
+
+namespace starc::cli {
+
+struct PolicyFlags {
+  unsigned block = 64;
+  unsigned clusters = 4;
+  unsigned iterations = 16;
+  unsigned page = 16;
+  unsigned sparq_r = 0;
+  unsigned threads = 1;
+};
+
+void add_policy_options(CLI::App& cmd, PolicyFlags& f);
+
+// Validates the flags (each error names its flag; --block at most max_block) and returns the
+// parameters with format fp16; the caller sets the format of its KV source.
+starc::PolicyParams policy_params(const PolicyFlags& f, unsigned max_block);
+
+// --sparq-r against the head dimension of the KV source, once it is loaded.
+void check_sparq_r(const PolicyFlags& f, unsigned head_dim);
+
+}  // namespace starc::cli
