@@ -1,4 +1,4 @@
-#include "centroid_select.hpp"
+#include "host/centroid_select.hpp"
 
 #include <algorithm>
 #include <bit>

@@ -1,4 +1,4 @@
-// Golden model of the centroid-match unit (rtl/centroid_match.sv, DESIGN.md section 5 step 2).
+// Golden model of the centroid-match unit (rtl/centroid_match.sv, docs/design.md section 5 step 2).
 //
 // select_centroids() is the bit-exact contract the RTL is compared against (list, order, takes,
 // flags). It is written independently of the RTL's structure: a stable sort with binary32

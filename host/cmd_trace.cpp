@@ -1,4 +1,4 @@
-#include "cmd_trace.hpp"
+#include "host/cmd_trace.hpp"
 
 #include <fstream>
 #include <istream>

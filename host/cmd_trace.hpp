@@ -1,4 +1,4 @@
-// Command trace of DESIGN.md section 8: one command per line,
+// Command trace of docs/design.md section 8: one command per line,
 //   cycle CMD pch rank bg bank row col mask
 // with `-` for unused fields; mask (MACAB only) is hexadecimal, bit i = global bank group i.
 // Header: `# org pch=P rank=R bg=G bank=B`, `# timing nRCD=.. nRP=.. nRAS=.. nRC=.. nRTPL=..
@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "dram_timing.hpp"
-#include "pim_command.hpp"
-#include "pim_org.hpp"
+#include "contracts/dram_timing.hpp"
+#include "contracts/pim_command.hpp"
+#include "contracts/pim_org.hpp"
 
 namespace pim {
 

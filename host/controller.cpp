@@ -1,4 +1,4 @@
-#include "controller.hpp"
+#include "host/controller.hpp"
 
 #include <algorithm>
 #include <deque>

@@ -1,4 +1,4 @@
-// Memory controller of one PIM channel (DESIGN.md section 5): turns the reads of a phase
+// Memory controller of one PIM channel (docs/design.md section 5): turns the reads of a phase
 // (pim::ReadList) into a timed command stream, issuing every command as early as the timing
 // table allows.
 //
@@ -27,11 +27,11 @@
 #include <string_view>
 #include <vector>
 
-#include "dram_timing.hpp"
-#include "pim_command.hpp"
-#include "pim_org.hpp"
-#include "read_list.hpp"
-#include "timing_state.hpp"
+#include "contracts/dram_timing.hpp"
+#include "contracts/pim_command.hpp"
+#include "contracts/pim_org.hpp"
+#include "contracts/read_list.hpp"
+#include "host/timing_state.hpp"
 
 namespace pim {
 

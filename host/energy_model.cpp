@@ -1,4 +1,4 @@
-#include "energy_model.hpp"
+#include "host/energy_model.hpp"
 
 #include <stdexcept>
 
@@ -42,7 +42,7 @@ EnergyReport compute_energy(const EnergyEvents& ev, EnergyModelKind kind) {
     r.terms.push_back({std::move(comp), count, std::move(unit), per,
                        static_cast<double>(count) * per, std::move(source)});
   };
-  const std::string artifact = "STARC artifact / AttAcc energy model (DESIGN.md section 9)";
+  const std::string artifact = "STARC artifact / AttAcc energy model (docs/design.md section 9)";
   term("bank_access", ev.bank_bytes_read, "byte", EnergyConstants::kBankAccessPjPerByte,
        "(0.11 + 0.44) pJ/bit x 8, " + artifact);
   term("alu", ev.mac_ops, "mac", EnergyConstants::kAluPjPerMac, "0.32 pJ/MAC, " + artifact);

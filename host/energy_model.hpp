@@ -1,5 +1,5 @@
 // Energy of one simulated run: event counts (from the command stream the RTL executed) times
-// per-event energies (DESIGN.md section 9). Both the counts and the constants are reported,
+// per-event energies (docs/design.md section 9). Both the counts and the constants are reported,
 // each constant with its source, so a reader can redo the arithmetic.
 #pragma once
 

@@ -1,4 +1,4 @@
-#include "fidelity.hpp"
+#include "host/fidelity.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -9,9 +9,9 @@
 
 #include <fmt/core.h>
 
-#include "cluster_layout.hpp"
-#include "policy_starc.hpp"
-#include "token_layout.hpp"
+#include "mapping/cluster_layout.hpp"
+#include "host/policy_starc.hpp"
+#include "mapping/token_layout.hpp"
 
 namespace starc {
 
@@ -79,47 +79,6 @@ FidelityMetrics DenseReference::measure(const Eigen::Ref<const Matrix>& values,
   const double denom = full * o.norm();
   m.cosine = denom > 0 ? o.dot(out_) / denom : (full == 0 && o.norm() == 0 ? 1.0 : 0.0);
   return m;
-}
-
-std::vector<unsigned> parse_budgets(const std::string& text) {
-  std::vector<unsigned> out;
-  std::stringstream ss(text);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    unsigned long long v = 0;
-    const char* end = item.data() + item.size();
-    const auto [ptr, ec] = std::from_chars(item.data(), end, v);
-    if (item.empty() || ec != std::errc() || ptr != end || v == 0 ||
-        v > std::numeric_limits<unsigned>::max()) {
-      throw std::invalid_argument(fmt::format(
-          "--budgets: '{}' is not a positive token count (in '{}')", item, text));
-    }
-    out.push_back(static_cast<unsigned>(v));
-  }
-  if (out.empty() || (!text.empty() && text.back() == ',')) {
-    throw std::invalid_argument(fmt::format("--budgets: no budget list in '{}'", text));
-  }
-  return out;
-}
-
-std::vector<std::string> parse_policies(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream ss(text);
-  std::string item;
-  const auto& known = policy_names();
-  while (std::getline(ss, item, ',')) {
-    if (std::find(known.begin(), known.end(), item) == known.end()) {
-      std::string list;
-      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-      throw std::invalid_argument(
-          fmt::format("--policies: unknown policy '{}' (known: {})", item, list));
-    }
-    if (std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
-  }
-  if (out.empty() || text.back() == ',') {
-    throw std::invalid_argument(fmt::format("--policies: no policy list in '{}'", text));
-  }
-  return out;
 }
 
 namespace {

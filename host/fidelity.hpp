@@ -1,4 +1,4 @@
-// Fidelity of sparse attention against the exact dense reference (DESIGN.md section 7), in
+// Fidelity of sparse attention against the exact dense reference (docs/design.md section 7), in
 // double precision, per decode step and head:
 //   exact:   p_i = softmax_i(q.k_i / sqrt(D)) over the whole context, o_full = sum p_i v_i;
 //   sparse:  o_sel = sum_{i in S} p_i v_i / sum_{i in S} p_i (softmax restricted to S);
@@ -16,9 +16,9 @@
 #include <Eigen/Core>
 #include <nlohmann/json.hpp>
 
-#include "kv_source.hpp"
-#include "pim_org.hpp"
-#include "policy.hpp"
+#include "contracts/kv_source.hpp"
+#include "contracts/pim_org.hpp"
+#include "host/policy.hpp"
 
 namespace starc {
 
@@ -79,11 +79,6 @@ struct FidelityReport {
   std::vector<std::vector<FidelityRow>> per_head;  // [head] -> rows as above
   nlohmann::json to_json() const;
 };
-
-// Parses "256,512,..." (positive integers); throws std::invalid_argument naming --budgets.
-std::vector<unsigned> parse_budgets(const std::string& text);
-// Parses "dense,starc,..." against policy_names(); throws naming --policies.
-std::vector<std::string> parse_policies(const std::string& text);
 
 FidelityReport run_fidelity(const KvSource& kv, const FidelityConfig& cfg);
 

@@ -1,4 +1,4 @@
-#include "golden_channel.hpp"
+#include "host/golden_channel.hpp"
 
 #include <span>
 

@@ -1,4 +1,4 @@
-// Golden model of one PIM channel (DESIGN.md section 3): executes the command stream the
+// Golden model of one PIM channel (docs/design.md section 3): executes the command stream the
 // controller issues, one command per step (Ibex-cosim style), with the bit-exact arithmetic of
 // pim_arith.hpp, and returns the result of every MVSB. The RTL (rtl/pim_channel.sv through
 // sim/) is compared against it by the Scoreboard.
@@ -15,20 +15,13 @@
 #include <optional>
 #include <vector>
 
-#include "dram_image.hpp"
-#include "pim_arith.hpp"
-#include "pim_command.hpp"
-#include "pim_org.hpp"
+#include "contracts/dram_image.hpp"
+#include "contracts/mvsb_result.hpp"
+#include "contracts/pim_arith.hpp"
+#include "contracts/pim_command.hpp"
+#include "contracts/pim_org.hpp"
 
 namespace pim {
-
-// One MVSB result, from the golden model or the RTL.
-struct MvsbResult {
-  std::uint64_t cycle = 0;  // RTL: cycle the result left the channel; golden: the MVSB's cycle
-  unsigned gbg = 0;
-  Mode mode = Mode::dot;
-  std::vector<std::uint32_t> words;  // dot: slots scores; axpy: head_dim partial context values
-};
 
 class GoldenChannel {
  public:

@@ -1,4 +1,4 @@
-#include "kv_stats.hpp"
+#include "host/kv_stats.hpp"
 
 #include <algorithm>
 #include <cmath>

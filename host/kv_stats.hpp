@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "kv_source.hpp"
+#include "contracts/kv_source.hpp"
 
 namespace starc {
 

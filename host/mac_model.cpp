@@ -1,4 +1,4 @@
-#include "mac_model.hpp"
+#include "host/mac_model.hpp"
 
 #include <bit>
 #include <stdexcept>

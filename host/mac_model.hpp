@@ -1,4 +1,4 @@
-// One PIM MAC operation and the models that execute it (DESIGN.md section 3).
+// One PIM MAC operation and the models that execute it (docs/design.md section 3).
 //
 // MacModel is the interface shared by the bit-exact golden model (GoldenMac, here) and the
 // Verilated RTL (MacHarness, sim/mac_harness.hpp), so the same test or command can run on
@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "pim_arith.hpp"
+#include "contracts/pim_arith.hpp"
 
 namespace pim {
 

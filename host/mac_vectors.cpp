@@ -1,4 +1,4 @@
-#include "mac_vectors.hpp"
+#include "host/mac_vectors.hpp"
 
 #include <charconv>
 #include <fstream>

@@ -1,4 +1,4 @@
-// MAC test-vector files for `starcsim vectors` (DESIGN.md section 8, "Vectors").
+// MAC test-vector files for `starcsim vectors` (docs/design.md section 8, "Vectors").
 //
 // One operation per line, fields separated by blanks, every value hexadecimal bits with or
 // without a 0x prefix (16-bit inputs, 32-bit accumulators):
@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "mac_model.hpp"
+#include "host/mac_model.hpp"
 
 namespace pim {
 

@@ -1,4 +1,4 @@
-#include "npy.hpp"
+#include "host/npy.hpp"
 
 #include <bit>
 #include <cctype>

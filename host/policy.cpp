@@ -1,4 +1,4 @@
-#include "policy.hpp"
+#include "host/policy.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,8 +7,8 @@
 
 #include <fmt/core.h>
 
-#include "policy_starc.hpp"
-#include "token_layout.hpp"
+#include "host/policy_starc.hpp"
+#include "mapping/token_layout.hpp"
 
 namespace starc {
 

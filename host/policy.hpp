@@ -1,4 +1,4 @@
-// Sparsity policies (DESIGN.md section 6): for one decode step of one head, which tokens to
+// Sparsity policies (docs/design.md section 6): for one decode step of one head, which tokens to
 // attend under a budget B.
 //
 // Budget rules, shared by every policy: B counts every attended token (for STARC including the
@@ -25,10 +25,10 @@
 #include <string_view>
 #include <vector>
 
-#include "kmeans.hpp"
-#include "kv_source.hpp"
-#include "pim_arith.hpp"
-#include "policy_selection.hpp"
+#include "mapping/kmeans.hpp"
+#include "contracts/kv_source.hpp"
+#include "contracts/pim_arith.hpp"
+#include "contracts/policy_selection.hpp"
 
 namespace starc {
 

@@ -1,4 +1,4 @@
-#include "policy_starc.hpp"
+#include "host/policy_starc.hpp"
 
 #include <algorithm>
 #include <stdexcept>

@@ -1,4 +1,4 @@
-// STARC policy (DESIGN.md sections 5 and 6): cosine k-means clusters per 64-token block
+// STARC policy (docs/design.md sections 5 and 6): cosine k-means clusters per 64-token block
 // (mapping/kmeans.hpp), centroid scoring, and the budget fill of the centroid-match unit.
 //
 // Step with context n and budget B:
@@ -16,7 +16,7 @@
 
 #include <functional>
 
-#include "policy.hpp"
+#include "host/policy.hpp"
 
 namespace starc {
 

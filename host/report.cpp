@@ -1,4 +1,4 @@
-#include "report.hpp"
+#include "host/report.hpp"
 
 #include <algorithm>
 #include <bit>

@@ -1,6 +1,6 @@
-// Report of one `starcsim run` (DESIGN.md section 8): per policy, what the co-simulation
+// Report of one `starcsim run` (docs/design.md section 8): per policy, what the co-simulation
 // measured (sim/decode_cosim.hpp fills PolicyStats from the RTL's clock and the executed command
-// stream), and the figures derived from it here: energy under both models (DESIGN.md section 9),
+// stream), and the figures derived from it here: energy under both models (docs/design.md section 9),
 // MAC-slot utilisation per bank group, the physical bandwidth limit, the list of what is not
 // modelled. Output: a JSON document with stable keys (documented in README) and a table.
 //
@@ -19,10 +19,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "dram_timing.hpp"
-#include "energy_model.hpp"
-#include "pim_command.hpp"
-#include "pim_org.hpp"
+#include "contracts/dram_timing.hpp"
+#include "host/energy_model.hpp"
+#include "contracts/pim_command.hpp"
+#include "contracts/pim_org.hpp"
 
 namespace pim {
 
@@ -36,7 +36,7 @@ struct PhaseCycles {
   PhaseCycles& operator+=(const PhaseCycles& o);
 };
 
-// Fidelity of one step (DESIGN.md section 7): of the selection (double-precision reference)
+// Fidelity of one step (docs/design.md section 7): of the selection (double-precision reference)
 // and of the output vector the RTL actually produced.
 struct StepFidelity {
   double recall = 0, hit_rate = 0, rel_err = 0, cosine = 0;

@@ -1,4 +1,4 @@
-#include "scoreboard.hpp"
+#include "host/scoreboard.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-// Scoreboard of the co-simulation (DESIGN.md section 3): every MVSB result of the RTL is
+// Scoreboard of the co-simulation (docs/design.md section 3): every MVSB result of the RTL is
 // compared bit for bit with the golden model's result of the same MVSB (results arrive in
 // command order, so the n-th RTL result is matched with the n-th golden one).
 #pragma once
@@ -7,7 +7,7 @@
 #include <deque>
 #include <string>
 
-#include "golden_channel.hpp"
+#include "host/golden_channel.hpp"
 
 namespace pim {
 

@@ -1,4 +1,4 @@
-#include "synthetic_kv.hpp"
+#include "host/synthetic_kv.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -65,8 +65,8 @@
 #include <string>
 #include <vector>
 
-#include "kv_source.hpp"
-#include "pim_arith.hpp"
+#include "contracts/kv_source.hpp"
+#include "contracts/pim_arith.hpp"
 
 namespace starc {
 

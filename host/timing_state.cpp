@@ -1,4 +1,4 @@
-#include "timing_state.hpp"
+#include "host/timing_state.hpp"
 
 namespace pim {
 

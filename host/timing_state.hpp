@@ -1,6 +1,6 @@
 // Incremental DRAM timing and bank-state model of one channel: the controller asks it whether
 // a command is legal at a cycle (check) and records issued commands (apply). Implements every
-// rule of DESIGN.md section 2 with the rule ids of dram_timing.hpp, the same rules the RTL
+// rule of docs/design.md section 2 with the rule ids of dram_timing.hpp, the same rules the RTL
 // timing checker (rtl/pim_timing_checker.sv) enforces.
 //
 // Decisions (documented here, in the RTL checker and in the trace checker alike):
@@ -19,9 +19,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "dram_timing.hpp"
-#include "pim_command.hpp"
-#include "pim_org.hpp"
+#include "contracts/dram_timing.hpp"
+#include "contracts/pim_command.hpp"
+#include "contracts/pim_org.hpp"
 
 namespace pim {
 

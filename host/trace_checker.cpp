@@ -1,4 +1,4 @@
-#include "trace_checker.hpp"
+#include "host/trace_checker.hpp"
 
 #include <algorithm>
 

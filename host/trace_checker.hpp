@@ -1,4 +1,4 @@
-// Independent checker of a command trace (DESIGN.md section 8): reads only the parsed trace
+// Independent checker of a command trace (docs/design.md section 8): reads only the parsed trace
 // file and checks every rule of the section 2 timing table plus the bank-state rules.
 //
 // Written independently of TimingState (which the controller uses): instead of per-resource
@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "cmd_trace.hpp"
+#include "host/cmd_trace.hpp"
 
 namespace pim {
 

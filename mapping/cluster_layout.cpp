@@ -1,4 +1,4 @@
-#include "cluster_layout.hpp"
+#include "mapping/cluster_layout.hpp"
 
 #include <stdexcept>
 

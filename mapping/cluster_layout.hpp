@@ -1,4 +1,4 @@
-// Cluster layout (DESIGN.md section 4), used by STARC: the first clustered_tokens() slots hold
+// Cluster layout (docs/design.md section 4), used by STARC: the first clustered_tokens() slots hold
 // the clustered blocks, block by block, each block's clusters one after the other in slot
 // order (cluster g occupies slots [offset(g), offset(g + 1)), members in ascending token
 // index), so a 64-token block fills 4 BG-rows with D = 128 and a cluster may straddle two
@@ -10,8 +10,8 @@
 // earlier blocks never move.
 #pragma once
 
-#include "kmeans.hpp"
-#include "kv_layout.hpp"
+#include "mapping/kmeans.hpp"
+#include "mapping/kv_layout.hpp"
 
 namespace starc {
 

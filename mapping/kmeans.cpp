@@ -1,4 +1,4 @@
-#include "kmeans.hpp"
+#include "mapping/kmeans.hpp"
 
 #include <algorithm>
 #include <stdexcept>

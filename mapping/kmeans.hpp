@@ -1,4 +1,4 @@
-// STARC clustering (DESIGN.md sections 4 and 6): cosine k-means per block of keys.
+// STARC clustering (docs/design.md sections 4 and 6): cosine k-means per block of keys.
 //
 // Per block of `block` consecutive keys, `k` clusters:
 //   - keys are L2-normalised for the assignment only (a zero key stays the zero vector);
@@ -13,7 +13,7 @@
 //     empty cluster keeps its previous stored centroid, initially its seed key).
 // Blocks are independent, so clustering is deterministic and identical for any thread count.
 //
-// Decode-time append (DESIGN.md section 5, step 6): ClusteredKeys clusters each complete block
+// Decode-time append (docs/design.md section 5, step 6): ClusteredKeys clusters each complete block
 // once, when its last key arrives; tokens after the last complete block stay unclustered;
 // clusters of earlier blocks never change.
 //
@@ -24,7 +24,7 @@
 #include <span>
 #include <vector>
 
-#include "kv_source.hpp"
+#include "contracts/kv_source.hpp"
 
 namespace starc {
 
@@ -58,7 +58,7 @@ std::vector<BlockClusters> cluster_blocks(const Eigen::Ref<const Matrix>& keys, 
 //
 // Global cluster id g = block * k + cluster. The cluster order of the tokens (`order()`) lists
 // block 0's cluster 0 members (ascending token index), then its cluster 1 members, ..., then
-// block 1: exactly the slot order of the cluster layout (DESIGN.md section 4).
+// block 1: exactly the slot order of the cluster layout (docs/design.md section 4).
 class ClusteredKeys {
  public:
   explicit ClusteredKeys(const KmeansParams& p = {});

@@ -1,4 +1,4 @@
-#include "kv_layout.hpp"
+#include "mapping/kv_layout.hpp"
 
 #include <algorithm>
 #include <stdexcept>

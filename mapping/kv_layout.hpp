@@ -1,4 +1,4 @@
-// KV layouts (DESIGN.md section 4): where each token of one head lives in one channel, the
+// KV layouts (docs/design.md section 4): where each token of one head lives in one channel, the
 // DRAM image that holds it, and the reads a selection turns into.
 //
 // Every layout places vectors of head dimension D in "slots": a BG-row (one row index across
@@ -25,12 +25,12 @@
 #include <string_view>
 #include <vector>
 
-#include "dram_image.hpp"
-#include "kv_source.hpp"
-#include "pim_arith.hpp"
-#include "pim_org.hpp"
-#include "policy_selection.hpp"
-#include "read_list.hpp"
+#include "contracts/dram_image.hpp"
+#include "contracts/kv_source.hpp"
+#include "contracts/pim_arith.hpp"
+#include "contracts/pim_org.hpp"
+#include "contracts/policy_selection.hpp"
+#include "contracts/read_list.hpp"
 
 namespace starc {
 

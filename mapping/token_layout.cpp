@@ -1,4 +1,4 @@
-#include "token_layout.hpp"
+#include "mapping/token_layout.hpp"
 
 #include <stdexcept>
 

@@ -1,4 +1,4 @@
-// Token-order layout (DESIGN.md section 4), used by dense, oracle, token-wise and Quest: token t
+// Token-order layout (docs/design.md section 4), used by dense, oracle, token-wise and Quest: token t
 // in key/value slot t, so slots_per_row(D) consecutive tokens share a BG-row and consecutive
 // BG-rows go to consecutive bank groups. With D = 128 on the paper's channel a Quest page of 16
 // tokens is exactly one BG-row. The page-metadata region holds, for each page of `page` tokens
@@ -6,7 +6,7 @@
 // of its keys.
 #pragma once
 
-#include "kv_layout.hpp"
+#include "mapping/kv_layout.hpp"
 
 namespace starc {
 

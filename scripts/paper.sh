@@ -2,7 +2,7 @@
 # make paper: the paper's performance configuration on the Verilated hbm3-pim channel (64 banks,
 # FP16, D = 128, B = 1024) at contexts 16K, 24K and 32K, plus a budget sweep at 16K; prints
 # STARC's latency and energy reduction against dense, token-wise and Quest next to the figures
-# of the STARC artifact (DESIGN.md section 12) and writes plots (scripts/plots.sh).
+# of the STARC artifact (docs/design.md section 12) and writes plots (scripts/plots.sh).
 # Usage: scripts/paper.sh [BUILD]   (env: STEPS decode steps per run, default 1; SEEDS synthetic
 #        workload seeds of the context runs, default 1 (the budget runs use the first);
 #        CONTEXTS, BUDGETS to override the sweeps; OUT output directory)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Summary of `make paper` (scripts/paper.sh): STARC's latency and energy reduction against
-dense, token-wise and Quest per context, next to the STARC artifact's figures (DESIGN.md
+dense, token-wise and Quest per context, next to the STARC artifact's figures (docs/design.md
 section 12), and the .dat files scripts/plots.sh draws. Standard library only."""
 import glob
 import json
@@ -8,7 +8,7 @@ import os
 import sys
 
 POLICIES = ["dense", "tokenwise", "quest", "starc"]
-# STARC artifact (AttAcc model + patched Ramulator 2), LLaMA-7B, B = 1024 (DESIGN.md section 12):
+# STARC artifact (AttAcc model + patched Ramulator 2), LLaMA-7B, B = 1024 (docs/design.md section 12):
 # attention-layer latency reduction of STARC against each policy. No energy figures are given
 # there, so none are quoted.
 PAPER_LATENCY = {"dense": "85% .. 92%", "tokenwise": "~60%", "quest": "~-58% (STARC slower)"}
@@ -94,7 +94,7 @@ def main(out):
             rows_o = mean([per_step(pols(r)[other], "acts") for r in rs])
             print(f"{c:>8} {other:<10} {red('latency'):>22} {red('attacc'):>22} {red('act'):>22} "
                   f"{rows_s:>10.0f} {rows_o:>10.0f}   {PAPER_LATENCY[other]}")
-    print("(rows = bank activations per step; the artifact gives no energy figures in DESIGN.md)")
+    print("(rows = bank activations per step; the artifact gives no energy figures in docs/design.md)")
 
     # Per-step latency and energy per policy versus context (means over the seeds).
     with open(os.path.join(out, "ctx.dat"), "w") as f:

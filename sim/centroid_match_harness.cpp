@@ -1,4 +1,4 @@
-#include "centroid_match_harness.hpp"
+#include "sim/centroid_match_harness.hpp"
 
 #include <stdexcept>
 

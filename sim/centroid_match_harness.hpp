@@ -14,7 +14,7 @@
 #include <span>
 #include <string>
 
-#include "centroid_select.hpp"
+#include "host/centroid_select.hpp"
 
 namespace pim {
 

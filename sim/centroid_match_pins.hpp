@@ -8,7 +8,7 @@
 #include <verilated.h>
 #include <verilated_fst_c.h>
 
-#include "centroid_match_harness.hpp"
+#include "sim/centroid_match_harness.hpp"
 
 namespace pim {
 

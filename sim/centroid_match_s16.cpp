@@ -1,6 +1,6 @@
 // The test build of centroid_match: MaxSel = 16, MaxClusters = 256.
 #include "Vcentroid_match_s16.h"
-#include "centroid_match_pins.hpp"
+#include "sim/centroid_match_pins.hpp"
 
 namespace pim {
 

@@ -1,6 +1,6 @@
 // The default build of centroid_match: MaxSel = 256, MaxClusters = 4096 (benchmark only).
 #include "Vcentroid_match_s256.h"
-#include "centroid_match_pins.hpp"
+#include "sim/centroid_match_pins.hpp"
 
 namespace pim {
 

@@ -1,7 +1,7 @@
-// The paper's channel (DESIGN.md section 2): 2 pch x 2 ranks x 4 bank groups x 4 banks,
+// The paper's channel (docs/design.md section 2): 2 pch x 2 ranks x 4 bank groups x 4 banks,
 // 16 lanes, 32 columns, 16384 rows, D = 128, preset hbm3-pim.
 #include "Vpim_channel_full.h"
-#include "channel_harness_impl.hpp"
+#include "sim/channel_harness_impl.hpp"
 
 namespace pim {
 

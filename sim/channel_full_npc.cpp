@@ -1,6 +1,6 @@
 // The paper's channel with the no-power-cap preset hbm3-pim-npc (nCCDAB 4).
 #include "Vpim_channel_full_npc.h"
-#include "channel_harness_impl.hpp"
+#include "sim/channel_harness_impl.hpp"
 
 namespace pim {
 

@@ -1,7 +1,7 @@
 // Builds without the hbm3-pim-npc channel (the default; make NPC=1 adds it, sim/CMakeLists.txt).
 #include <stdexcept>
 
-#include "channel_sim.hpp"
+#include "sim/channel_sim.hpp"
 
 namespace pim {
 

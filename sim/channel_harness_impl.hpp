@@ -14,8 +14,8 @@
 #include <verilated.h>
 #include <verilated_fst_c.h>
 
-#include "channel_sim.hpp"
-#include "dram_array.hpp"
+#include "sim/channel_sim.hpp"
+#include "sim/dram_array.hpp"
 
 namespace pim::detail {
 

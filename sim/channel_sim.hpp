@@ -17,12 +17,12 @@
 #include <string>
 #include <vector>
 
-#include "dram_image.hpp"
-#include "dram_timing.hpp"
-#include "golden_channel.hpp"
-#include "pim_arith.hpp"
-#include "pim_command.hpp"
-#include "pim_org.hpp"
+#include "contracts/dram_image.hpp"
+#include "contracts/dram_timing.hpp"
+#include "contracts/mvsb_result.hpp"
+#include "contracts/pim_arith.hpp"
+#include "contracts/pim_command.hpp"
+#include "contracts/pim_org.hpp"
 
 namespace pim {
 

@@ -1,7 +1,7 @@
 // The test configuration of the channel: 1 pch x 1 rank x 2 bank groups x 4 banks, 16 lanes,
 // 32 columns, 256 rows, D = 128, preset hbm3-pim (parameters in sim/CMakeLists.txt).
 #include "Vpim_channel_small.h"
-#include "channel_harness_impl.hpp"
+#include "sim/channel_harness_impl.hpp"
 
 namespace pim {
 

@@ -1,4 +1,4 @@
-#include "decode_cosim.hpp"
+#include "sim/decode_cosim.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -9,14 +9,14 @@
 
 #include <fmt/format.h>
 
-#include "cluster_layout.hpp"
-#include "cmd_trace.hpp"
-#include "fidelity.hpp"
-#include "golden_channel.hpp"
-#include "policy_starc.hpp"
-#include "scoreboard.hpp"
-#include "token_layout.hpp"
-#include "trace_checker.hpp"
+#include "mapping/cluster_layout.hpp"
+#include "host/cmd_trace.hpp"
+#include "host/fidelity.hpp"
+#include "host/golden_channel.hpp"
+#include "host/policy_starc.hpp"
+#include "host/scoreboard.hpp"
+#include "mapping/token_layout.hpp"
+#include "host/trace_checker.hpp"
 
 namespace pim {
 namespace {

@@ -1,4 +1,4 @@
-// Decode-step co-simulation of any sparsity policy (DESIGN.md section 5): the engine behind
+// Decode-step co-simulation of any sparsity policy (docs/design.md section 5): the engine behind
 // `starcsim run`, tests/test_decode_cosim.cpp and bench_decode.
 //
 // Per policy and decode step s (context n = L - S + s + 1, kv_source.hpp convention):
@@ -31,12 +31,12 @@
 #include <string_view>
 #include <vector>
 
-#include "centroid_match_harness.hpp"
-#include "channel_sim.hpp"
-#include "controller.hpp"
-#include "kv_source.hpp"
-#include "policy.hpp"
-#include "report.hpp"
+#include "sim/centroid_match_harness.hpp"
+#include "sim/channel_sim.hpp"
+#include "host/controller.hpp"
+#include "contracts/kv_source.hpp"
+#include "host/policy.hpp"
+#include "host/report.hpp"
 
 namespace pim {
 

@@ -1,4 +1,4 @@
-#include "dense_cosim.hpp"
+#include "sim/dense_cosim.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -7,10 +7,10 @@
 
 #include <fmt/format.h>
 
-#include "cmd_trace.hpp"
-#include "golden_channel.hpp"
-#include "scoreboard.hpp"
-#include "trace_checker.hpp"
+#include "host/cmd_trace.hpp"
+#include "host/golden_channel.hpp"
+#include "host/scoreboard.hpp"
+#include "host/trace_checker.hpp"
 
 namespace pim {
 

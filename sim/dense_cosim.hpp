@@ -1,8 +1,8 @@
 // Dense attention of one head through the Verilated channel and the golden model in lockstep
-// (DESIGN.md section 5, policy `dense`): the co-simulation driver behind `starcsim dense`,
+// (docs/design.md section 5, policy `dense`): the co-simulation driver behind `starcsim dense`,
 // tests/test_channel.cpp and bench_channel.
 //
-// Layout: token order (DESIGN.md section 4): token t sits in BG-row t / slots, slot t % slots;
+// Layout: token order (docs/design.md section 4): token t sits in BG-row t / slots, slot t % slots;
 // BG-row r goes to global bank group r % groups, row base + r / groups; bank b of the group
 // holds dimensions b*D/banks.. of the token, column slot*cpt + j holding dimensions
 // b*D/banks + j*lanes .. +lanes-1 (pim_org.hpp). Keys from row 0, values after them.
@@ -20,10 +20,10 @@
 #include <string>
 #include <vector>
 
-#include "channel_sim.hpp"
-#include "controller.hpp"
-#include "dram_image.hpp"
-#include "read_list.hpp"
+#include "sim/channel_sim.hpp"
+#include "host/controller.hpp"
+#include "contracts/dram_image.hpp"
+#include "contracts/read_list.hpp"
 
 namespace pim {
 

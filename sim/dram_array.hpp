@@ -1,4 +1,4 @@
-// DRAM cell-array model of one channel, feeding the RTL (DESIGN.md section 1, sim/).
+// DRAM cell-array model of one channel, feeding the RTL (docs/design.md section 1, sim/).
 //
 // Sparse and row-granular: the cells are a pim::DramImage (only written rows cost memory).
 // Instead of copying a row into a row buffer on ACT, the model latches which row each bank
@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "dram_image.hpp"
+#include "contracts/dram_image.hpp"
 
 namespace pim {
 

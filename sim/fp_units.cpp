@@ -1,4 +1,4 @@
-#include "fp_units.hpp"
+#include "sim/fp_units.hpp"
 
 #include <verilated.h>
 

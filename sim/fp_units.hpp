@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "pim_arith.hpp"
+#include "contracts/pim_arith.hpp"
 
 namespace pim {
 

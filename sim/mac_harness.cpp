@@ -1,4 +1,4 @@
-#include "mac_harness.hpp"
+#include "sim/mac_harness.hpp"
 
 #include <bit>
 #include <random>

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "mac_model.hpp"
+#include "host/mac_model.hpp"
 
 namespace pim {
 

@@ -16,8 +16,8 @@
 
 #include <fmt/core.h>
 
-#include "centroid_match_harness.hpp"
-#include "centroid_select.hpp"
+#include "sim/centroid_match_harness.hpp"
+#include "host/centroid_select.hpp"
 
 namespace {
 

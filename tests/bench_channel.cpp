@@ -3,8 +3,8 @@
 // simulated cycles per wall-clock second, the head's cycles, bit-exact compared/mismatches.
 #include <benchmark/benchmark.h>
 
-#include "channel_sim.hpp"
-#include "dense_cosim.hpp"
+#include "sim/channel_sim.hpp"
+#include "sim/dense_cosim.hpp"
 
 namespace {
 

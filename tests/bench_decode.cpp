@@ -6,8 +6,8 @@
 // The goal (issue 6) is the four policies together in under 10 s on the 2-core machine.
 #include <benchmark/benchmark.h>
 
-#include "decode_cosim.hpp"
-#include "synthetic_kv.hpp"
+#include "sim/decode_cosim.hpp"
+#include "host/synthetic_kv.hpp"
 
 namespace {
 

@@ -1,5 +1,5 @@
 // Throughput of the bit-exact golden model (host/pim_arith): dot-mode and axpy-mode MAC
-// commands of 16 lanes (DESIGN.md section 3), and the scalar mul / encode_input, per format.
+// commands of 16 lanes (docs/design.md section 3), and the scalar mul / encode_input, per format.
 // Counters: commands/s (items_per_second) and lane MACs/s.
 #include <benchmark/benchmark.h>
 
@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "pim_arith.hpp"
+#include "contracts/pim_arith.hpp"
 
 namespace {
 

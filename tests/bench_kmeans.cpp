@@ -10,8 +10,8 @@
 
 #include <benchmark/benchmark.h>
 
-#include "kmeans.hpp"
-#include "synthetic_kv.hpp"
+#include "mapping/kmeans.hpp"
+#include "host/synthetic_kv.hpp"
 
 namespace {
 

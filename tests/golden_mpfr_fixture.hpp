@@ -15,7 +15,7 @@
 #include <string_view>
 
 #include "mpfr_oracle.hpp"
-#include "pim_arith.hpp"
+#include "contracts/pim_arith.hpp"
 
 namespace pim {
 // Lets GoogleTest (and so ctest's test names) print the format parameter as "fp16" / "bf16".

@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "mac_model.hpp"
-#include "pim_arith.hpp"
+#include "host/mac_model.hpp"
+#include "contracts/pim_arith.hpp"
 
 namespace pim::test {
 

@@ -1,4 +1,4 @@
-// Independent MPFR oracle for the PIM unit arithmetic (DESIGN.md section 3).
+// Independent MPFR oracle for the PIM unit arithmetic (docs/design.md section 3).
 //
 // Emulates IEEE binary32 (precision 24), binary16 (precision 11) and bfloat16 (precision 8)
 // with MPFR: every operation is computed correctly rounded to the format's precision in

@@ -8,10 +8,10 @@
 #include <cstdlib>
 #include <random>
 
-#include "channel_sim.hpp"
-#include "dense_cosim.hpp"
-#include "golden_channel.hpp"
-#include "scoreboard.hpp"
+#include "sim/channel_sim.hpp"
+#include "sim/dense_cosim.hpp"
+#include "host/golden_channel.hpp"
+#include "host/scoreboard.hpp"
 
 #include "test_seed.hpp"
 

@@ -1,4 +1,4 @@
-// starcsim run / dense / fidelity / kv-stats / vectors on bad input (DESIGN.md section 10), end to end:
+// starcsim run / dense / fidelity / kv-stats / vectors on bad input (docs/design.md section 10), end to end:
 // each case exits non-zero with exactly one error line on stderr that names the input, prints
 // nothing on stdout, and leaves no output file behind. Plus one small good run (the 8-bank
 // test channel) whose JSON report and command trace must appear and be clean.

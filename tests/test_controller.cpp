@@ -10,10 +10,10 @@
 #include <sstream>
 #include <tuple>
 
-#include "cmd_trace.hpp"
-#include "controller.hpp"
+#include "host/cmd_trace.hpp"
+#include "host/controller.hpp"
 #include "timing_cases.hpp"
-#include "trace_checker.hpp"
+#include "host/trace_checker.hpp"
 
 #include "test_seed.hpp"
 

@@ -8,12 +8,12 @@
 
 #include <gtest/gtest.h>
 
-#include "cmd_trace.hpp"
-#include "decode_cosim.hpp"
-#include "policy.hpp"
-#include "synthetic_kv.hpp"
+#include "host/cmd_trace.hpp"
+#include "sim/decode_cosim.hpp"
+#include "host/policy.hpp"
+#include "host/synthetic_kv.hpp"
 #include "test_seed.hpp"
-#include "trace_checker.hpp"
+#include "host/trace_checker.hpp"
 
 namespace {
 

@@ -1,7 +1,7 @@
 // Energy model: counts times constants, with the act-aware model adding activations.
 #include <gtest/gtest.h>
 
-#include "energy_model.hpp"
+#include "host/energy_model.hpp"
 
 TEST(EnergyModel, AttaccIsBytesMacsAndTransfers) {
   pim::EnergyEvents ev{.activations = 10, .bank_bytes_read = 1000, .mac_ops = 500,

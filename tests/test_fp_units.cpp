@@ -8,9 +8,9 @@
 
 #include <fmt/core.h>
 
-#include "fp_units.hpp"
+#include "sim/fp_units.hpp"
 #include "mac_op_gen.hpp"
-#include "pim_arith.hpp"
+#include "contracts/pim_arith.hpp"
 
 namespace {
 

@@ -16,7 +16,7 @@
 #include "fp_patterns.hpp"
 #include "golden_mpfr_fixture.hpp"
 #include "mpfr_oracle.hpp"
-#include "pim_arith.hpp"
+#include "contracts/pim_arith.hpp"
 
 namespace starc_test {
 namespace {

@@ -1,4 +1,4 @@
-// Dot and axpy MAC commands (DESIGN.md section 3) of the golden model against the MPFR
+// Dot and axpy MAC commands (docs/design.md section 3) of the golden model against the MPFR
 // oracle, 16 lanes per command, in scenarios biased towards cancellation, signed zeros,
 // infinities and NaNs in the adder tree, and bf16 products beyond the binary32 range.
 #include <fmt/format.h>
@@ -14,7 +14,7 @@
 #include "fp_patterns.hpp"
 #include "golden_mpfr_fixture.hpp"
 #include "mpfr_oracle.hpp"
-#include "pim_arith.hpp"
+#include "contracts/pim_arith.hpp"
 
 namespace starc_test {
 namespace {

@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "kmeans.hpp"
+#include "mapping/kmeans.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// KV sources: the .npy reader, trace loading and validation (DESIGN.md section 10), the
+// KV sources: the .npy reader, trace loading and validation (docs/design.md section 10), the
 // synthetic workload (determinism and each of its properties) and the kv-stats figures.
 #include <algorithm>
 #include <cmath>
@@ -14,10 +14,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include "kv_options.hpp"
-#include "kv_stats.hpp"
-#include "npy.hpp"
-#include "synthetic_kv.hpp"
+#include "cli/kv_options.hpp"
+#include "host/kv_trace.hpp"
+#include "host/kv_stats.hpp"
+#include "host/npy.hpp"
+#include "host/synthetic_kv.hpp"
 
 namespace fs = std::filesystem;
 using starc::KvOptions;

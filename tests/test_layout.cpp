@@ -1,5 +1,5 @@
 // KV layouts: every token in exactly one slot, read back intact from the DRAM image, the
-// address arithmetic of DESIGN.md sections 3-4, and reads that cover exactly a selection.
+// address arithmetic of docs/design.md sections 3-4, and reads that cover exactly a selection.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -9,9 +9,9 @@
 
 #include <gtest/gtest.h>
 
-#include "cluster_layout.hpp"
-#include "kmeans.hpp"
-#include "token_layout.hpp"
+#include "mapping/cluster_layout.hpp"
+#include "mapping/kmeans.hpp"
+#include "mapping/token_layout.hpp"
 
 namespace {
 

@@ -15,8 +15,8 @@
 
 #include <fmt/core.h>
 
-#include "mac_harness.hpp"
-#include "mac_model.hpp"
+#include "sim/mac_harness.hpp"
+#include "host/mac_model.hpp"
 #include "mac_op_gen.hpp"
 
 namespace {

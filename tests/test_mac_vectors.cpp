@@ -10,9 +10,9 @@
 
 #include <fmt/core.h>
 
-#include "mac_model.hpp"
+#include "host/mac_model.hpp"
 #include "mac_op_gen.hpp"
-#include "mac_vectors.hpp"
+#include "host/mac_vectors.hpp"
 #include "starcsim_process.hpp"
 
 namespace {

@@ -3,7 +3,7 @@
 
 #include <array>
 
-#include "pim_arith.hpp"
+#include "contracts/pim_arith.hpp"
 
 using pim::Fmt;
 

@@ -7,16 +7,19 @@
 
 #include <gtest/gtest.h>
 
-#include "cluster_layout.hpp"
-#include "fidelity.hpp"
-#include "policy.hpp"
-#include "policy_starc.hpp"
-#include "synthetic_kv.hpp"
-#include "token_layout.hpp"
+#include "mapping/cluster_layout.hpp"
+#include "host/fidelity.hpp"
+#include "host/policy.hpp"
+#include "host/policy_starc.hpp"
+#include "host/synthetic_kv.hpp"
+#include "cli/policy_flags.hpp"
+#include "mapping/token_layout.hpp"
 
 namespace {
 
 using namespace starc;
+using starc::cli::parse_budgets;
+using starc::cli::parse_policies;
 
 std::uint64_t test_seed() {
   static const std::uint64_t seed = [] {

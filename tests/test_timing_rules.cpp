@@ -1,4 +1,4 @@
-// Every rule of the DESIGN.md section 2 timing table (and the bank-state rules): a
+// Every rule of the docs/design.md section 2 timing table (and the bank-state rules): a
 // hand-built stream that breaks it is flagged, the same stream with one more cycle of spacing
 // passes. Checked on the controller's TimingState, on the independent trace checker (through a
 // written and re-parsed trace) and on the RTL timing checker (test_timing_rules_rtl.cpp).
@@ -6,10 +6,10 @@
 
 #include <sstream>
 
-#include "cmd_trace.hpp"
+#include "host/cmd_trace.hpp"
 #include "timing_cases.hpp"
-#include "timing_state.hpp"
-#include "trace_checker.hpp"
+#include "host/timing_state.hpp"
+#include "host/trace_checker.hpp"
 
 namespace {
 

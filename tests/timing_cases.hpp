@@ -1,4 +1,4 @@
-// Hand-built command streams, one per timing/state rule of DESIGN.md section 2, shared by the
+// Hand-built command streams, one per timing/state rule of docs/design.md section 2, shared by the
 // C++ and the RTL timing-rule tests. Each case builds a stream that breaks its rule when
 // `extra` = 0 and the same stream with one more cycle of spacing (extra = 1) that is legal.
 // Two timings are used so that every rule can be broken alone: the preset hbm3-pim, and
@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "dram_timing.hpp"
-#include "pim_command.hpp"
-#include "pim_org.hpp"
+#include "contracts/dram_timing.hpp"
+#include "contracts/pim_command.hpp"
+#include "contracts/pim_org.hpp"
 
 namespace starc::test {
 

@@ -2,7 +2,7 @@
 // through the Verilated PIM channel and the golden model in lockstep; prints cycles, commands
 // by type, activations, bit-exact counts, timing-checker errors, numerical error against a
 // double-precision reference, and the simulation speed. --cmd-trace writes the command trace
-// (DESIGN.md section 8), --waves an FST of the RTL.
+// (docs/design.md section 8), --waves an FST of the RTL.
 #include <cstdint>
 #include <cstdio>
 #include <sstream>
@@ -11,11 +11,11 @@
 
 #include <fmt/core.h>
 
-#include "channel_sim.hpp"
-#include "cmd_trace.hpp"
-#include "commands.hpp"
-#include "dense_cosim.hpp"
-#include "output_file.hpp"
+#include "sim/channel_sim.hpp"
+#include "host/cmd_trace.hpp"
+#include "cli/commands.hpp"
+#include "sim/dense_cosim.hpp"
+#include "cli/output_file.hpp"
 
 namespace starc::cli {
 

@@ -1,4 +1,4 @@
-#include "output_file.hpp"
+#include "cli/output_file.hpp"
 
 #include <filesystem>
 #include <fstream>

@@ -18,8 +18,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "kv_source.hpp"
-#include "synthetic_kv.hpp"
+#include "contracts/kv_source.hpp"
+#include "host/synthetic_kv.hpp"
 
 namespace starc {
 
@@ -45,15 +45,5 @@ void add_kv_options(CLI::App& cmd, KvOptions& o);
 // Validates the options and loads the trace or generates the synthetic workload. Throws
 // std::runtime_error / std::invalid_argument naming the file or flag and the problem.
 KvSource load_kv(const KvOptions& o);
-
-// Reads a trace directory (used by load_kv). fmt is the simulation format chosen by
-// --kv-dtype; heads/steps/context as in KvOptions (0 = all).
-KvSource load_kv_trace(const std::string& dir, const std::string& kv_dtype, int heads = 0,
-                       int steps = 0, int context = 0, int head_dim = 0);
-
-// Writes `src` as a trace directory (created if needed): k.npy, v.npy, q.npy, [L, D] for one
-// head, else [H, L, D]; '<f2' for fp16 data, '<u2' bfloat16 bits for bf16 (read it back with
-// --kv-dtype bf16). Every head must have the same L, S and D.
-void save_kv_trace(const KvSource& src, const std::string& dir);
 
 }  // namespace starc

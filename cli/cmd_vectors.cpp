@@ -1,4 +1,4 @@
-// starcsim vectors FILE: MAC test vectors through the Verilated 16-lane pim_mac (DESIGN.md
+// starcsim vectors FILE: MAC test vectors through the Verilated 16-lane pim_mac (docs/design.md
 // section 8, "Vectors"; file format in host/mac_vectors.hpp).
 //
 // The whole file is parsed first: a bad line gives one error naming the line and nothing is
@@ -13,11 +13,11 @@
 
 #include <fmt/core.h>
 
-#include "commands.hpp"
-#include "mac_harness.hpp"
-#include "mac_model.hpp"
-#include "mac_vectors.hpp"
-#include "output_file.hpp"
+#include "cli/commands.hpp"
+#include "sim/mac_harness.hpp"
+#include "host/mac_model.hpp"
+#include "host/mac_vectors.hpp"
+#include "cli/output_file.hpp"
 
 namespace starc::cli {
 

@@ -1,4 +1,4 @@
-#include "pim_arith.hpp"
+#include "contracts/pim_arith.hpp"
 
 #include <bit>
 #include <cmath>

@@ -1,5 +1,5 @@
 // starcsim fidelity: attention fidelity of every sparsity policy against the exact dense
-// reference (DESIGN.md section 7), one table per policy on stdout plus a JSON report.
+// reference (docs/design.md section 7), one table per policy on stdout plus a JSON report.
 #include <cstdio>
 #include <limits>
 #include <memory>
@@ -7,11 +7,11 @@
 
 #include <fmt/core.h>
 
-#include "commands.hpp"
-#include "fidelity.hpp"
-#include "kv_options.hpp"
-#include "output_file.hpp"
-#include "policy_flags.hpp"
+#include "cli/commands.hpp"
+#include "host/fidelity.hpp"
+#include "cli/kv_options.hpp"
+#include "cli/output_file.hpp"
+#include "cli/policy_flags.hpp"
 
 namespace starc::cli {
 namespace {

@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "pim_org.hpp"
+#include "contracts/pim_org.hpp"
 
 namespace pim {
 

@@ -7,10 +7,11 @@
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
-#include "commands.hpp"
-#include "kv_options.hpp"
-#include "kv_stats.hpp"
-#include "output_file.hpp"
+#include "cli/commands.hpp"
+#include "cli/kv_options.hpp"
+#include "host/kv_stats.hpp"
+#include "host/kv_trace.hpp"
+#include "cli/output_file.hpp"
 
 namespace starc::cli {
 

@@ -11,7 +11,7 @@
 
 #include <Eigen/Core>
 
-#include "pim_arith.hpp"
+#include "contracts/pim_arith.hpp"
 
 namespace starc {
 

@@ -1,4 +1,4 @@
-// DRAM timing of the simulated PIM channel (DESIGN.md section 2) and the ids of the rules
+// DRAM timing of the simulated PIM channel (docs/design.md section 2) and the ids of the rules
 // that the RTL timing checker, the controller and the trace checker enforce.
 //
 // All values are in command-clock cycles (tCK = 0.769 ns). A rule "X -> Y >= n" means: a

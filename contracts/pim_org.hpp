@@ -1,11 +1,11 @@
-// Organisation of one simulated PIM channel (DESIGN.md section 2) and the DRAM address
+// Organisation of one simulated PIM channel (docs/design.md section 2) and the DRAM address
 // arithmetic every part shares.
 //
-// Index conventions (DESIGN.md section 3): the global bank-group index runs over
+// Index conventions (docs/design.md section 3): the global bank-group index runs over
 // pseudo-channel, then rank, then bank group: gbg = (pch * ranks + rank) * bank_groups + bg.
 // The global bank index is gbank = gbg * banks + bank.
 //
-// Element placement (DESIGN.md section 3): a token vector of head dimension D is split over
+// Element placement (docs/design.md section 3): a token vector of head dimension D is split over
 // the `banks` banks of its bank group, D / banks dimensions each; with `lanes` elements per
 // column a token takes cols_per_token = D / (banks * lanes) columns, and column c of bank b
 // holds, in lane i, dimension b * (D / banks) + (c % cols_per_token) * lanes + i of the token

@@ -12,17 +12,17 @@
 
 #include <fmt/core.h>
 
-#include "centroid_match_harness.hpp"
-#include "channel_sim.hpp"
-#include "cmd_trace.hpp"
-#include "commands.hpp"
-#include "decode_cosim.hpp"
-#include "fidelity.hpp"
-#include "kv_options.hpp"
-#include "output_file.hpp"
-#include "policy_flags.hpp"
-#include "report.hpp"
-#include "trace_checker.hpp"
+#include "sim/centroid_match_harness.hpp"
+#include "sim/channel_sim.hpp"
+#include "host/cmd_trace.hpp"
+#include "cli/commands.hpp"
+#include "sim/decode_cosim.hpp"
+#include "host/fidelity.hpp"
+#include "cli/kv_options.hpp"
+#include "cli/output_file.hpp"
+#include "cli/policy_flags.hpp"
+#include "host/report.hpp"
+#include "host/trace_checker.hpp"
 
 namespace starc::cli {
 namespace {
@@ -181,7 +181,7 @@ void add_run_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--head", args->head, "head of the KV source to simulate")->capture_default_str();
   cmd->add_option("--json", args->json, "write the JSON report to this file");
-  cmd->add_option("--cmd-trace", args->cmd_trace, "write the command trace (DESIGN.md section 8)");
+  cmd->add_option("--cmd-trace", args->cmd_trace, "write the command trace (docs/design.md section 8)");
   cmd->add_option("--waves", args->waves, "write an FST of the channel (and FILE.cmatch.fst of the "
                                           "centroid-match unit); use short runs");
   cmd->add_option("--x-seed", args->x_seed, "X-randomisation seed of the Verilated models")->capture_default_str();

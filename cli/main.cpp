@@ -9,7 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
-#include "commands.hpp"
+#include "cli/commands.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"starcsim: RTL co-simulation of HBM-PIM sparse attention (STARC)"};

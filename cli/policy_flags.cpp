@@ -1,6 +1,12 @@
-#include "policy_flags.hpp"
+#include "cli/policy_flags.hpp"
 
+#include <algorithm>
+#include <charconv>
+#include <limits>
+#include <sstream>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include <fmt/core.h>
 
@@ -40,6 +46,47 @@ starc::PolicyParams policy_params(const PolicyFlags& f, unsigned max_block) {
 void check_sparq_r(const PolicyFlags& f, unsigned head_dim) {
   if (f.sparq_r > head_dim)
     throw std::invalid_argument(fmt::format("--sparq-r: {} exceeds the head dimension {}", f.sparq_r, head_dim));
+}
+
+std::vector<unsigned> parse_budgets(const std::string& text) {
+  std::vector<unsigned> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    unsigned long long v = 0;
+    const char* end = item.data() + item.size();
+    const auto [ptr, ec] = std::from_chars(item.data(), end, v);
+    if (item.empty() || ec != std::errc() || ptr != end || v == 0 ||
+        v > std::numeric_limits<unsigned>::max()) {
+      throw std::invalid_argument(fmt::format(
+          "--budgets: '{}' is not a positive token count (in '{}')", item, text));
+    }
+    out.push_back(static_cast<unsigned>(v));
+  }
+  if (out.empty() || (!text.empty() && text.back() == ',')) {
+    throw std::invalid_argument(fmt::format("--budgets: no budget list in '{}'", text));
+  }
+  return out;
+}
+
+std::vector<std::string> parse_policies(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream ss(text);
+  std::string item;
+  const auto& known = policy_names();
+  while (std::getline(ss, item, ',')) {
+    if (std::find(known.begin(), known.end(), item) == known.end()) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      throw std::invalid_argument(
+          fmt::format("--policies: unknown policy '{}' (known: {})", item, list));
+    }
+    if (std::find(out.begin(), out.end(), item) == out.end()) out.push_back(item);
+  }
+  if (out.empty() || text.back() == ',') {
+    throw std::invalid_argument(fmt::format("--policies: no policy list in '{}'", text));
+  }
+  return out;
 }
 
 }  // namespace starc::cli

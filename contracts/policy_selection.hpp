@@ -1,4 +1,4 @@
-// What a sparsity policy decides for one decode step of one head (DESIGN.md section 6): the
+// What a sparsity policy decides for one decode step of one head (docs/design.md section 6): the
 // tokens to attend, and what the decision itself had to read. Produced by the policies
 // (policy.hpp), turned into DRAM reads by a layout (mapping/kv_layout.hpp), scored by the
 // fidelity metrics (fidelity.hpp).

@@ -6,7 +6,7 @@
 
 namespace pim {
 
-// One BG-row read: in bank group `bank_group` (global index, DESIGN.md section 3), row `row`
+// One BG-row read: in bank group `bank_group` (global index, docs/design.md section 3), row `row`
 // is opened in all banks of the group and the listed columns are fed to their PIM units with
 // MACAB (the same columns in every bank of the group).
 struct RowRead {

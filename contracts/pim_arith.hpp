@@ -1,4 +1,4 @@
-// Bit-exact golden model of the PIM unit arithmetic (DESIGN.md section 3).
+// Bit-exact golden model of the PIM unit arithmetic (docs/design.md section 3).
 //
 // Inputs are 16-bit patterns in fp16 (IEEE binary16) or bf16 (bfloat16); accumulation is
 // IEEE binary32 with round-to-nearest-even, subnormals honoured, and every NaN result replaced
@@ -44,7 +44,7 @@ float add(float a, float b);
 float tree(std::span<const float> x);
 
 // Same tree, but n may be any count >= 1: padded with +0.0 leaves at the end up to the next
-// power of two (the cross-bank reduction rule of DESIGN.md section 3).
+// power of two (the cross-bank reduction rule of docs/design.md section 3).
 float tree_padded(std::span<const float> x);
 
 // Dot mode: acc + tree(mul(a[0], b[0]) .. mul(a[n-1], b[n-1])), n a power of two.

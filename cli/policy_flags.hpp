@@ -2,9 +2,12 @@
 // --sparq-r, --threads): registered, validated and turned into starc::PolicyParams in one place.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include <CLI/CLI.hpp>
 
-#include "policy.hpp"
+#include "host/policy.hpp"
 
 namespace starc::cli {
 
@@ -16,6 +19,11 @@ struct PolicyFlags {
   unsigned sparq_r = 0;
   unsigned threads = 1;
 };
+
+// Parses "256,512,..." (positive integers); throws std::invalid_argument naming --budgets.
+std::vector<unsigned> parse_budgets(const std::string& text);
+// Parses "dense,starc,..." against policy_names(); throws naming --policies.
+std::vector<std::string> parse_policies(const std::string& text);
 
 void add_policy_options(CLI::App& cmd, PolicyFlags& f);
 

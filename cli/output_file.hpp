@@ -1,4 +1,4 @@
-// Output files of the starcsim subcommands (DESIGN.md section 10: nothing half-written).
+// Output files of the starcsim subcommands (docs/design.md section 10: nothing half-written).
 // Every error names the flag that gave the path.
 #pragma once
 

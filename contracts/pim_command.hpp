@@ -1,4 +1,4 @@
-// One PIM channel command (DESIGN.md section 2), as the controller issues it, the RTL decodes
+// One PIM channel command (docs/design.md section 2), as the controller issues it, the RTL decodes
 // it, the golden model executes it and the trace (section 8) records it.
 //
 // Field use per command (others are unused, written `-` in the trace):
