@@ -73,7 +73,7 @@ void run(RunArgs a) {
   } catch (const std::invalid_argument& e) {
     throw std::invalid_argument(fmt::format("--mode: {}", e.what()));
   }
-  cfg.layout = a.layout;
+  cfg.layout = pim::parse_layout_choice(a.layout);
   cfg.head = a.head;
   // --block is capped by the centroid-match unit's largest cluster (64 tokens).
   cfg.params = policy_params(a.policy, 64);
@@ -112,7 +112,7 @@ void run(RunArgs a) {
   std::vector<pim::PolicyStats> stats;
   std::unique_ptr<pim::DecodeCosim> cosim;
   try {
-    cosim = std::make_unique<pim::DecodeCosim>(*channel, cmatch, kv, cfg);
+    cosim = std::make_unique<pim::DecodeCosim>(*channel, &cmatch, kv, cfg);
     for (const auto& p : policies) cosim->layout_for(p);  // reject bad pairs before running
     const auto& head = kv.heads.at(a.head);
     info.head_dim = static_cast<unsigned>(head.keys.cols());
@@ -130,14 +130,8 @@ void run(RunArgs a) {
   }
   // The whole run's trace, checked from its text alone.
   std::stringstream trace;
-  pim::write_trace_header(trace, info.org, info.timing);
   const auto& cmds = cosim->commands();
-  const auto& marks = cosim->marks();
-  std::size_t m = 0;
-  for (std::size_t i = 0; i < cmds.size(); ++i) {
-    for (; m < marks.size() && marks[m].index == i; ++m) trace << "# " << marks[m].text << "\n";
-    pim::write_trace_line(trace, cmds[i]);
-  }
+  pim::write_trace(trace, info.org, info.timing, cmds, cosim->marks());
   const std::string trace_text = trace.str();
   std::stringstream parse_in(trace_text);
   const auto violations = pim::check_trace(pim::parse_trace(parse_in));

@@ -33,9 +33,13 @@ void write_trace_line(std::ostream& os, const Command& c) {
 }
 
 void write_trace(std::ostream& os, const Org& org, const Timing& timing,
-                 const std::vector<Command>& cmds) {
+                 std::span<const Command> cmds, std::span<const TraceMark> marks) {
   write_trace_header(os, org, timing);
-  for (const Command& c : cmds) write_trace_line(os, c);
+  std::size_t m = 0;
+  for (std::size_t i = 0; i < cmds.size(); ++i) {
+    for (; m < marks.size() && marks[m].index == i; ++m) os << "# " << marks[m].text << "\n";
+    write_trace_line(os, cmds[i]);
+  }
 }
 
 void write_trace_file(const std::string& path, const Org& org, const Timing& timing,

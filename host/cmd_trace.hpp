@@ -8,6 +8,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -19,8 +20,13 @@ namespace pim {
 
 void write_trace_header(std::ostream& os, const Org& org, const Timing& timing);
 void write_trace_line(std::ostream& os, const Command& cmd);
+// Comment lines interleaved with the trace: before command `index`, write "# text".
+struct TraceMark {
+  std::size_t index = 0;
+  std::string text;
+};
 void write_trace(std::ostream& os, const Org& org, const Timing& timing,
-                 const std::vector<Command>& cmds);
+                 std::span<const Command> cmds, std::span<const TraceMark> marks = {});
 // Writes to a file; throws std::runtime_error naming the path if it cannot be written.
 void write_trace_file(const std::string& path, const Org& org, const Timing& timing,
                       const std::vector<Command>& cmds);

@@ -10,7 +10,6 @@
 #include <fmt/core.h>
 
 #include "mapping/cluster_layout.hpp"
-#include "host/policy_starc.hpp"
 #include "mapping/token_layout.hpp"
 
 namespace starc {
@@ -166,9 +165,10 @@ FidelityReport run_fidelity(const KvSource& kv, const FidelityConfig& cfg) {
   const std::size_t nb = cfg.budgets.size();
   std::vector<std::unique_ptr<Policy>> policies;
   for (const auto& n : names) policies.push_back(make_policy(n, rep.config.params));
-  StarcPolicy* starc = nullptr;
+  // The cluster-selecting policy whose clusters the cluster layout places (starc).
+  Policy* clustering = nullptr;
   for (auto& p : policies) {
-    if (auto* sp = dynamic_cast<StarcPolicy*>(p.get())) starc = sp;
+    if (p->clustering() != nullptr) clustering = p.get();
   }
   std::vector<Accumulator> total(names.size() * nb);
   for (const KvHead& head : kv.heads) {
@@ -189,10 +189,10 @@ FidelityReport run_fidelity(const KvSource& kv, const FidelityConfig& cfg) {
       if (cfg.reads) {
         token_layout = std::make_unique<TokenLayout>(
             head, n, cfg.org, kv.fmt, TokenLayoutParams{.page = cfg.params.page, .capacity = l});
-        if (starc != nullptr) {
-          starc->select(keys, q, 1);  // clusters the complete blocks of this step
+        if (clustering != nullptr) {
+          clustering->prepare(keys, 1);  // clusters the complete blocks of this step
           cluster_layout =
-              std::make_unique<ClusterLayout>(head, starc->clusters(), n, cfg.org, kv.fmt, l);
+              std::make_unique<ClusterLayout>(head, *clustering->clustering(), n, cfg.org, kv.fmt, l);
         }
       }
       for (std::size_t i = 0; i < policies.size(); ++i) {
@@ -202,7 +202,7 @@ FidelityReport run_fidelity(const KvSource& kv, const FidelityConfig& cfg) {
           acc[i * nb + b].add(m);
           total[i * nb + b].add(m);
           if (cfg.reads) {
-            const KvLayout& layout = names[i] == "starc"
+            const KvLayout& layout = policies[i]->clustering() != nullptr
                                          ? static_cast<const KvLayout&>(*cluster_layout)
                                          : *token_layout;
             const PhaseReads r = layout.plan(sel);

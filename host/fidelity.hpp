@@ -35,6 +35,8 @@ class DenseReference {
   unsigned context() const { return static_cast<unsigned>(p_.size()); }
   const std::vector<double>& probabilities() const { return p_; }
   const Eigen::VectorXd& output() const { return out_; }
+  // Exact scores q.k of every token (exact_scores).
+  const std::vector<double>& scores() const { return scores_; }
   // Oracle top-min(B, n) tokens, ascending.
   std::vector<unsigned> top(unsigned budget) const { return top_indices(scores_, budget); }
   // Metrics of a selection (ascending, unique tokens < n) under budget B.

@@ -66,6 +66,13 @@ void check_select_args(std::string_view policy, const Eigen::Ref<const Matrix>& 
   }
 }
 
+ScoreRequest Policy::prepare(const Eigen::Ref<const Matrix>&, unsigned) { return {}; }
+
+Selection Policy::decide(const Eigen::Ref<const Matrix>& keys, std::span<const float> q,
+                         unsigned budget, std::span<const double>) {
+  return select(keys, q, budget);
+}
+
 namespace {
 
 std::vector<unsigned> all_tokens(unsigned n) {
@@ -77,6 +84,7 @@ std::vector<unsigned> all_tokens(unsigned n) {
 class DensePolicy final : public Policy {
  public:
   std::string_view name() const override { return "dense"; }
+  SelectionCost selection_cost() const override { return SelectionCost::none; }
   Selection select(const Eigen::Ref<const Matrix>& keys, std::span<const float> q,
                    unsigned budget) override {
     check_select_args(name(), keys, q, budget);
@@ -90,6 +98,7 @@ class DensePolicy final : public Policy {
 class OraclePolicy final : public Policy {
  public:
   std::string_view name() const override { return "oracle"; }
+  SelectionCost selection_cost() const override { return SelectionCost::none; }
   Selection select(const Eigen::Ref<const Matrix>& keys, std::span<const float> q,
                    unsigned budget) override {
     check_select_args(name(), keys, q, budget);
@@ -105,6 +114,7 @@ class TokenwisePolicy final : public Policy {
  public:
   explicit TokenwisePolicy(unsigned r) : r_(r) {}
   std::string_view name() const override { return "tokenwise"; }
+  SelectionCost selection_cost() const override { return SelectionCost::dims; }
   Selection select(const Eigen::Ref<const Matrix>& keys, std::span<const float> q,
                    unsigned budget) override {
     check_select_args(name(), keys, q, budget);
@@ -139,6 +149,7 @@ class QuestPolicy final : public Policy {
  public:
   explicit QuestPolicy(unsigned page) : page_(page) {}
   std::string_view name() const override { return "quest"; }
+  SelectionCost selection_cost() const override { return SelectionCost::page_meta; }
   Selection select(const Eigen::Ref<const Matrix>& keys, std::span<const float> q,
                    unsigned budget) override {
     check_select_args(name(), keys, q, budget);

@@ -40,15 +40,36 @@ struct PolicyParams {
   unsigned threads = 1;           // starc clustering threads
 };
 
+// What a policy's selection scores on the device before it decides (docs/design.md section 5,
+// step 2): the engine runs that phase on the RTL and hands the scores to decide().
+struct ScoreRequest {
+  SelectionCost what = SelectionCost::none;  // centroids: the stored centroids of clustering()
+  unsigned count = 0;                        // vectors to score (0: nothing)
+};
+
 class Policy {
  public:
   virtual ~Policy() = default;
   virtual std::string_view name() const = 0;
+  // What the selection itself reads (the layout region the policy needs: centroids for starc,
+  // page metadata for quest); the same for every step.
+  virtual SelectionCost selection_cost() const = 0;
   // Starts a new head.
   virtual void reset() {}
-  // Selection for query q (D elements) over keys[0, n), n = keys.rows() >= 1, budget >= 1.
+  // A step in two parts, for an engine that scores on the device. prepare() brings the policy's
+  // state up to keys[0, n) (STARC clusters the completed blocks) and says what must be scored;
+  // decide() selects given those scores (empty when nothing was asked). Default: nothing to
+  // score, decide() = select().
+  virtual ScoreRequest prepare(const Eigen::Ref<const Matrix>& keys, unsigned budget);
+  virtual Selection decide(const Eigen::Ref<const Matrix>& keys, std::span<const float> q,
+                           unsigned budget, std::span<const double> device_scores);
+  // Selection for query q (D elements) over keys[0, n), n = keys.rows() >= 1, budget >= 1,
+  // with every score computed on the host.
   virtual Selection select(const Eigen::Ref<const Matrix>& keys, std::span<const float> q,
                            unsigned budget) = 0;
+  // The clusters a cluster-selecting policy picks from (the cluster layout places them);
+  // nullptr for the others.
+  virtual const ClusteredKeys* clustering() const { return nullptr; }
 };
 
 // The policy names make_policy knows, in report order.

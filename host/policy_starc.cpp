@@ -7,10 +7,6 @@
 
 namespace starc {
 
-std::vector<double> host_centroid_scores(const Matrix& centroids, std::span<const float> q) {
-  return exact_scores(centroids, q);
-}
-
 std::vector<ClusterPick> fill_budget(std::span<const double> scores,
                                      std::span<const unsigned> sizes, unsigned budget) {
   if (scores.size() != sizes.size()) {
@@ -35,9 +31,8 @@ void StarcPolicy::reset() {
   rounded_.resize(0, 0);
 }
 
-Selection StarcPolicy::select(const Eigen::Ref<const Matrix>& keys, std::span<const float> q,
-                              unsigned budget) {
-  check_select_args(name(), keys, q, budget);
+ScoreRequest StarcPolicy::prepare(const Eigen::Ref<const Matrix>& keys, unsigned budget) {
+  if (keys.rows() < 1) throw std::invalid_argument("starc: empty context");
   const unsigned before = clusters_.clusters();
   clusters_.extend(keys, p_.threads);
   if (clusters_.clusters() != before) {
@@ -49,7 +44,16 @@ Selection StarcPolicy::select(const Eigen::Ref<const Matrix>& keys, std::span<co
       }
     }
   }
+  const unsigned recent = static_cast<unsigned>(keys.rows()) - clusters_.clustered_tokens();
+  if (budget < recent || clusters_.clusters() == 0) return {};
+  return ScoreRequest{SelectionCost::centroids, clusters_.clusters()};
+}
 
+Selection StarcPolicy::decide(const Eigen::Ref<const Matrix>& keys, std::span<const float> q,
+                              unsigned budget, std::span<const double> scores) {
+  check_select_args(name(), keys, q, budget);
+  if (clusters_.clustered_tokens() > keys.rows())
+    throw std::logic_error("starc: decide() on fewer tokens than prepare() clustered");
   Selection s;
   s.context = static_cast<unsigned>(keys.rows());
   s.cost = SelectionCost::centroids;
@@ -62,9 +66,9 @@ Selection StarcPolicy::select(const Eigen::Ref<const Matrix>& keys, std::span<co
   }
   s.recent = recent;
   if (clusters_.clusters() > 0) {
-    const auto scores = scorer_(rounded_, q);
     if (scores.size() != clusters_.clusters()) {
-      throw std::logic_error("starc: the centroid scorer returned the wrong number of scores");
+      throw std::logic_error(fmt::format("starc: {} centroid scores for {} clusters", scores.size(),
+                                         clusters_.clusters()));
     }
     std::vector<unsigned> sizes(clusters_.clusters());
     for (unsigned g = 0; g < sizes.size(); ++g) sizes[g] = clusters_.size(g);
@@ -77,6 +81,15 @@ Selection StarcPolicy::select(const Eigen::Ref<const Matrix>& keys, std::span<co
   for (unsigned t = clustered; t < s.context; ++t) s.tokens.push_back(t);
   std::sort(s.tokens.begin(), s.tokens.end());
   return s;
+}
+
+Selection StarcPolicy::select(const Eigen::Ref<const Matrix>& keys, std::span<const float> q,
+                              unsigned budget) {
+  check_select_args(name(), keys, q, budget);
+  const ScoreRequest r = prepare(keys, budget);
+  std::vector<double> scores;
+  if (r.what == SelectionCost::centroids) scores = exact_scores(rounded_, q);
+  return decide(keys, q, budget, scores);
 }
 
 }  // namespace starc

@@ -11,21 +11,14 @@
 //      sum to at least B - recent; the last one is cut to fit, keeping its first members in
 //      slot order (ascending token index). Clusters of size 0 are never selected (the rule of
 //      the centroid-match unit's golden model, host/centroid_select.hpp).
-// The scoring is a replaceable function: the co-simulation plugs in the RTL's bit-exact scores.
+// Steps 1 and 3 are prepare() and decide() of the Policy interface: the co-simulation engine
+// scores the centroids on the RTL in between (bit-exact scores); select() scores them on the
+// host, q.c in double precision summed in dimension order.
 #pragma once
-
-#include <functional>
 
 #include "host/policy.hpp"
 
 namespace starc {
-
-// Scores of every centroid (rows of `centroids`, already rounded to the input format) for q.
-using CentroidScorer =
-    std::function<std::vector<double>(const Matrix& centroids, std::span<const float> q)>;
-
-// The host's scorer: q.c in double precision, summed in dimension order.
-std::vector<double> host_centroid_scores(const Matrix& centroids, std::span<const float> q);
 
 // The budget fill of step 3 on given scores and sizes (global id = index): picks in order.
 std::vector<ClusterPick> fill_budget(std::span<const double> scores,
@@ -35,11 +28,17 @@ class StarcPolicy final : public Policy {
  public:
   explicit StarcPolicy(const PolicyParams& p);
   std::string_view name() const override { return "starc"; }
+  SelectionCost selection_cost() const override { return SelectionCost::centroids; }
   void reset() override;
+  // Clusters the completed blocks; asks for the scores of every centroid unless the budget
+  // goes to the recent tokens alone (or nothing is clustered yet).
+  ScoreRequest prepare(const Eigen::Ref<const Matrix>& keys, unsigned budget) override;
+  // The budget fill on `centroid_scores` (one per cluster, as prepare() asked).
+  Selection decide(const Eigen::Ref<const Matrix>& keys, std::span<const float> q,
+                   unsigned budget, std::span<const double> centroid_scores) override;
   Selection select(const Eigen::Ref<const Matrix>& keys, std::span<const float> q,
                    unsigned budget) override;
-
-  void set_scorer(CentroidScorer s) { scorer_ = std::move(s); }
+  const ClusteredKeys* clustering() const override { return &clusters_; }
   // The clusters so far (for the cluster layout).
   const ClusteredKeys& clusters() const { return clusters_; }
   // Stored centroids rounded to the input format, row g = cluster g.
@@ -49,7 +48,6 @@ class StarcPolicy final : public Policy {
   PolicyParams p_;
   ClusteredKeys clusters_;
   Matrix rounded_;
-  CentroidScorer scorer_ = host_centroid_scores;
 };
 
 }  // namespace starc

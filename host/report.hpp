@@ -49,6 +49,8 @@ struct StepStats {
   PhaseCycles cycles;
   std::uint64_t activations = 0;  // bank activations (ACT = 1, ACTAB = all banks)
   StepFidelity fidelity;
+  double score_max_abs_err = 0;   // max |RTL score - exact q.k| over the attended tokens
+  std::vector<float> output;      // the output vector the RTL produced (reduced partials)
 };
 
 struct WallTime {

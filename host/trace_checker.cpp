@@ -1,6 +1,7 @@
 #include "host/trace_checker.hpp"
 
 #include <algorithm>
+#include <sstream>
 
 namespace pim {
 
@@ -110,6 +111,13 @@ std::vector<TraceViolation> check_trace(const ParsedTrace& tr) {
     if (err) out.push_back({tr.lines[j], cj.cycle, err});
   }
   return out;
+}
+
+std::vector<TraceViolation> check_commands(const Org& org, const Timing& timing,
+                                           std::span<const Command> cmds) {
+  std::stringstream text;
+  write_trace(text, org, timing, cmds);
+  return check_trace(parse_trace(text));
 }
 
 }  // namespace pim

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "host/cmd_trace.hpp"
@@ -21,5 +22,10 @@ struct TraceViolation {
 };
 
 std::vector<TraceViolation> check_trace(const ParsedTrace& trace);
+
+// The self-check of a run: writes `cmds` as trace text (write_trace), parses it back and checks
+// it, so that what is checked is exactly what --cmd-trace would write.
+std::vector<TraceViolation> check_commands(const Org& org, const Timing& timing,
+                                           std::span<const Command> cmds);
 
 }  // namespace pim

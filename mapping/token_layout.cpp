@@ -22,8 +22,8 @@ Matrix page_min_max(const Eigen::Ref<const Matrix>& keys, unsigned n, unsigned p
 
 namespace {
 unsigned meta_slots(const KvHead& head, unsigned n, const TokenLayoutParams& p) {
-  if (p.page == 0) throw std::invalid_argument("token-order layout: page size must be >= 1");
   check_head(head, n, "token-order layout");
+  if (p.page == 0) return 0;
   const unsigned cap = std::max(n, p.capacity);
   return 2 * ((cap + p.page - 1) / p.page);
 }
@@ -37,6 +37,7 @@ TokenLayout::TokenLayout(const KvHead& head, unsigned n, const pim::Org& org, pi
   std::vector<unsigned> order(n);
   for (unsigned t = 0; t < n; ++t) order[t] = t;
   place(head, std::move(order));
+  if (page_ == 0) return;
   const Matrix meta = page_min_max(head.keys, n, page_);
   for (Eigen::Index s = 0; s < meta.rows(); ++s) {
     write_vector(Region::page_meta, static_cast<unsigned>(s),

@@ -11,7 +11,7 @@
 namespace starc {
 
 struct TokenLayoutParams {
-  unsigned page = 16;      // Quest page size in tokens
+  unsigned page = 16;      // Quest page size in tokens; 0: no page-metadata region
   unsigned capacity = 0;   // tokens to size the regions for (0: the prefix)
 };
 

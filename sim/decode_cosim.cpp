@@ -9,26 +9,18 @@
 
 #include <fmt/format.h>
 
-#include "mapping/cluster_layout.hpp"
-#include "host/cmd_trace.hpp"
+#include "host/attention.hpp"
 #include "host/fidelity.hpp"
-#include "host/golden_channel.hpp"
-#include "host/policy_starc.hpp"
-#include "host/scoreboard.hpp"
-#include "mapping/token_layout.hpp"
 #include "host/trace_checker.hpp"
+#include "mapping/cluster_layout.hpp"
+#include "mapping/token_layout.hpp"
+#include "sim/lockstep.hpp"
 
 namespace pim {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
-
-struct PhaseResult {
-  PhaseSchedule sched;
-  std::vector<MvsbResult> rtl, gold;
-  std::uint64_t first = 0, last = 0;
-};
 
 // First slot (in its region) of the BG-row a read opens.
 unsigned read_base_slot(const starc::KvLayout& l, starc::Region r, const RowRead& rr) {
@@ -45,50 +37,36 @@ std::vector<unsigned> read_slots(const RowRead& rr, unsigned cpt) {
 
 }  // namespace
 
+LayoutChoice parse_layout_choice(std::string_view text) {
+  if (text == "auto") return LayoutChoice::automatic;
+  if (text == "token") return LayoutChoice::token_order;
+  if (text == "cluster") return LayoutChoice::cluster;
+  throw std::invalid_argument(fmt::format("--layout: '{}' (expected auto, token or cluster)", text));
+}
+
 // Everything one decode step of one policy uses.
 struct DecodeCosim::Step {
   DecodeCosim& self;
   PolicyStats& st;
+  LockstepEngine engine;
   std::unique_ptr<starc::KvLayout> layout;
-  std::unique_ptr<GoldenChannel> golden;
-  Scoreboard sb;
+  std::uint64_t start = 0;            // first cycle of the step
+  std::optional<CentroidSelection> unit_sel;  // the centroid-match unit's selection
+  std::uint64_t sel_end = 0;          // cycle the selection is known
+  bool sel_ran = false, q_in_buffer = false;
+
+  Step(DecodeCosim& s, PolicyStats& stats)
+      : self(s), st(stats), engine(s.sim_, s.ctl_, s.cmds_, &stats.wall) {}
 
   void use_layout(std::unique_ptr<starc::KvLayout> l) {
     const auto t = Clock::now();
     layout = std::move(l);
-    self.sim_.set_image(layout->image());
-    golden = std::make_unique<GoldenChannel>(self.sim_.org(), self.sim_.head_dim(), self.kv_.fmt,
-                                             layout->image());
+    engine.use_image(layout->image(), self.kv_.fmt);
     st.wall.host += since(t);
-  }
-
-  PhaseResult run_phase(const PhaseRequest& req, std::uint64_t start) {
-    PhaseResult r;
-    auto t = Clock::now();
-    r.sched = self.ctl_.schedule(req, std::max({start, self.ctl_.next_cycle(), self.sim_.cycle()}));
-    st.wall.host += since(t);
-    if (r.sched.cmds.empty()) throw std::logic_error("decode co-simulation: empty phase");
-    t = Clock::now();
-    for (const auto& c : r.sched.cmds) {
-      if (auto g = golden->step(c)) {
-        sb.expect(*g);
-        r.gold.push_back(std::move(*g));
-      }
-    }
-    st.wall.golden += since(t);
-    t = Clock::now();
-    r.rtl = self.sim_.run(r.sched.cmds);
-    st.wall.verilator += since(t);
-    for (const auto& x : r.rtl) sb.observe(x);
-    r.first = r.sched.cmds.front().cycle;
-    r.last = r.sched.cmds.back().cycle;
-    for (const auto& x : r.rtl) r.last = std::max(r.last, x.cycle);
-    self.cmds_.insert(self.cmds_.end(), r.sched.cmds.begin(), r.sched.cmds.end());
-    return r;
   }
 };
 
-DecodeCosim::DecodeCosim(ChannelSim& channel, CentroidMatchHarness& cmatch,
+DecodeCosim::DecodeCosim(ChannelSim& channel, CentroidMatchHarness* cmatch,
                          const starc::KvSource& kv, const DecodeConfig& cfg)
     : sim_(channel), cmatch_(cmatch), kv_(kv), cfg_(cfg),
       ctl_(channel.org(), channel.timing(), cfg.mode, channel.head_dim()) {
@@ -102,18 +80,18 @@ DecodeCosim::DecodeCosim(ChannelSim& channel, CentroidMatchHarness& cmatch,
                                             h.keys.cols(), channel.head_dim()));
   if (h.queries.rows() == 0 || h.queries.rows() >= h.keys.rows())
     throw std::invalid_argument(fmt::format("KV source: {} queries for {} tokens", h.queries.rows(), h.keys.rows()));
-  if (cfg.layout != "auto" && cfg.layout != "token" && cfg.layout != "cluster")
-    throw std::invalid_argument(fmt::format("--layout: '{}' (expected auto, token or cluster)", cfg.layout));
 }
 
 DecodeCosim::~DecodeCosim() = default;
 
 std::string DecodeCosim::layout_for(std::string_view policy) const {
-  const bool cluster = cfg_.layout == "cluster" || (cfg_.layout == "auto" && policy == "starc");
-  if (policy == "starc" && !cluster)
-    throw std::invalid_argument("--layout token: starc needs the cluster layout (its centroid region)");
-  if (policy == "quest" && cluster)
-    throw std::invalid_argument("--layout cluster: quest needs the token-order layout (its page metadata)");
+  const starc::SelectionCost cost = starc::make_policy(policy, cfg_.params)->selection_cost();
+  const bool cluster = cfg_.layout == LayoutChoice::cluster ||
+                       (cfg_.layout == LayoutChoice::automatic && cost == starc::SelectionCost::centroids);
+  if (cost == starc::SelectionCost::centroids && !cluster)
+    throw std::invalid_argument(fmt::format("--layout token: {} needs the cluster layout (its centroid region)", policy));
+  if (cost == starc::SelectionCost::page_meta && cluster)
+    throw std::invalid_argument(fmt::format("--layout cluster: {} needs the token-order layout (its page metadata)", policy));
   return cluster ? "cluster" : "token-order";
 }
 
@@ -125,6 +103,7 @@ PolicyStats DecodeCosim::run_policy(std::string_view name) {
   st.macab_per_bg.assign(sim_.org().total_bank_groups(), 0);
   auto policy = starc::make_policy(name, cfg_.params);
   policy->reset();
+  const bool cluster_layout = st.layout == "cluster";
   marks_.push_back({cmds_.size(), fmt::format("policy {} layout {} mode {} budget {}", st.policy,
                                               st.layout, st.mode, cfg_.budget)});
   const std::size_t first_cmd = cmds_.size();
@@ -132,19 +111,95 @@ PolicyStats DecodeCosim::run_policy(std::string_view name) {
   const auto& head = kv_.heads[cfg_.head];
   const auto steps = static_cast<unsigned>(head.queries.rows());
   clustered_.reset(new starc::ClusteredKeys(cfg_.params.kmeans));
-  for (unsigned s = 0; s < steps; ++s) run_step(*policy, s, st);
+  for (unsigned s = 0; s < steps; ++s) run_step(*policy, cluster_layout, s, st);
   st.rtl_timing_errors = sim_.timing_error_count() - errors_before;
   // Independent check of this policy's commands from their trace text alone.
   const auto t = Clock::now();
-  std::stringstream ss;
-  write_trace(ss, sim_.org(), sim_.timing(),
-              std::vector<Command>(cmds_.begin() + static_cast<std::ptrdiff_t>(first_cmd), cmds_.end()));
-  st.trace_violations = check_trace(parse_trace(ss)).size();
+  st.trace_violations =
+      check_commands(sim_.org(), sim_.timing(),
+                     std::span<const Command>(cmds_).subspan(first_cmd)).size();
   st.wall.host += since(t);
   return st;
 }
 
-void DecodeCosim::run_step(starc::Policy& policy, unsigned s, PolicyStats& st) {
+// STARC's selection phase: the banks score every centroid (dot mode) on the cluster layout; the
+// scores stream into the centroid-match unit in arrival order, one per cycle, each from the
+// cycle after its MVSB result is on the channel's result port; the unit's selection is compared
+// with the golden selection on the golden model's scores. Returns the RTL's scores.
+std::vector<double> DecodeCosim::score_centroids(Step& step, const starc::Policy& policy, unsigned s) {
+  PolicyStats& st = step.st;
+  const starc::KvHead& head = kv_.heads[cfg_.head];
+  const starc::ClusteredKeys& ck = *policy.clustering();
+  const auto total = static_cast<unsigned>(head.keys.rows());
+  const unsigned n = total - static_cast<unsigned>(head.queries.rows()) + s + 1;
+  const unsigned cpt = sim_.org().cols_per_token(sim_.head_dim());
+  if (cmatch_ == nullptr) throw std::logic_error("decode co-simulation: no centroid-match unit");
+  step.use_layout(std::make_unique<starc::ClusterLayout>(head, ck, n, sim_.org(), kv_.fmt, total));
+  const unsigned clusters = ck.clusters();
+  if (clusters > static_cast<unsigned>(cmatch_->max_clusters()))
+    throw std::invalid_argument(fmt::format("context {}: {} clusters exceed the centroid-match build's {}",
+                                            n, clusters, cmatch_->max_clusters()));
+  starc::Selection cost;
+  cost.context = n;
+  cost.cost = starc::SelectionCost::centroids;
+  PhaseRequest pr;
+  pr.mode = Mode::dot;
+  pr.reads = step.layout->cost_reads(cost);
+  pr.query = query_bits(s);
+  const PhaseResult r = step.engine.run(pr, step.start);
+  std::vector<CentroidEntry> rtl_entries, gold_entries;
+  std::vector<int> gaps;
+  std::vector<double> scores(clusters, 0.0);
+  std::uint64_t next_free = 0, first_entry = 0;
+  for (std::size_t k = 0; k < r.rtl.size() && k < r.gold.size(); ++k) {
+    const RowRead& rr = pr.reads.at(r.sched.result_source.at(k));
+    const unsigned base = read_base_slot(*step.layout, starc::Region::centroids, rr);
+    for (unsigned slot : read_slots(rr, cpt)) {
+      const unsigned g = base + slot;
+      if (g >= clusters) continue;
+      const auto size = static_cast<std::uint8_t>(ck.size(g));
+      rtl_entries.push_back({static_cast<std::uint16_t>(g), r.rtl[k].words.at(slot), size});
+      gold_entries.push_back({static_cast<std::uint16_t>(g), r.gold[k].words.at(slot), size});
+      scores[g] = float_of(r.rtl[k].words.at(slot));
+      const std::uint64_t at = std::max(r.rtl[k].cycle + 1, next_free);
+      if (rtl_entries.size() == 1) first_entry = at;
+      gaps.push_back(rtl_entries.size() == 1 ? 0 : static_cast<int>(at - next_free));
+      next_free = at + 1;
+    }
+  }
+  if (rtl_entries.size() != clusters)
+    throw std::logic_error(fmt::format("starc: {} centroid scores for {} clusters", rtl_entries.size(), clusters));
+  const unsigned recent = n - ck.clustered_tokens();
+  const std::uint32_t unit_budget = cfg_.budget - recent;
+  auto t = Clock::now();
+  const CentroidMatchRun run = cmatch_->select(rtl_entries, unit_budget, gaps, 0);
+  st.wall.verilator += since(t);
+  t = Clock::now();
+  const CentroidSelection gold = select_centroids(gold_entries, unit_budget, cmatch_->max_sel());
+  st.wall.golden += since(t);
+  ++st.cmatch_compared;
+  if (!(run.selection == gold) || cmatch_->got_error()) {
+    ++st.cmatch_mismatches;
+    if (st.cmatch_first_mismatch.empty())
+      st.cmatch_first_mismatch = fmt::format("step {}: RTL selected {} clusters, golden {}{}", s,
+                                             run.selection.clusters.size(), gold.clusters.size(),
+                                             cmatch_->got_error() ? " (RTL $error)" : "");
+  }
+  step.unit_sel = run.selection;
+  st.cmatch_cycles += run.cycles;
+  step.sel_end = first_entry + run.cycles - 1;
+  step.sel_ran = step.q_in_buffer = true;
+  return scores;
+}
+
+std::vector<std::uint16_t> DecodeCosim::query_bits(unsigned s) const {
+  const starc::KvHead& head = kv_.heads[cfg_.head];
+  std::vector<std::uint16_t> qbits(sim_.head_dim());
+  for (unsigned j = 0; j < qbits.size(); ++j) qbits[j] = encode_input(head.queries(s, j), kv_.fmt);
+  return qbits;
+}
+
+void DecodeCosim::run_step(starc::Policy& policy, bool cluster_layout, unsigned s, PolicyStats& st) {
   const auto t_step = Clock::now();
   const WallTime wall_before = st.wall;
   const starc::KvHead& head = kv_.heads[cfg_.head];
@@ -155,118 +210,59 @@ void DecodeCosim::run_step(starc::Policy& policy, unsigned s, PolicyStats& st) {
   marks_.push_back({cmds_.size(), fmt::format("{} step {} context {}", st.policy, s, n)});
   const std::size_t first_cmd = cmds_.size();
   std::vector<float> q(d);
-  std::vector<std::uint16_t> qbits(d);
-  for (unsigned j = 0; j < d; ++j) {
-    q[j] = head.queries(s, j);
-    qbits[j] = encode_input(q[j], kv_.fmt);
-  }
+  for (unsigned j = 0; j < d; ++j) q[j] = head.queries(s, j);
+  const std::vector<std::uint16_t> qbits = query_bits(s);
   const auto keys = head.keys.topRows(n);
   const auto values = head.values.topRows(n);
-  Step step{*this, st, nullptr, nullptr, {}};
-  const std::uint64_t step_start = std::max(ctl_.next_cycle(), sim_.cycle());
-  bool sel_ran = false, q_in_buffer = false;
-  std::uint64_t sel_end = 0;
+  Step step(*this, st);
+  step.start = step.engine.next_start();
 
-  // STARC: the policy scores its centroids with the RTL (dot mode) and the centroid-match unit
-  // selects; both are checked against the golden models.
-  auto* starc = dynamic_cast<starc::StarcPolicy*>(&policy);
-  std::optional<CentroidSelection> unit_sel;
-  if (starc) {
-    starc->set_scorer([&](const starc::Matrix& cents, std::span<const float>) {
-      step.use_layout(std::make_unique<starc::ClusterLayout>(head, starc->clusters(), n, o, kv_.fmt, total));
-      const auto clusters = static_cast<unsigned>(cents.rows());
-      if (clusters > static_cast<unsigned>(cmatch_.max_clusters()))
-        throw std::invalid_argument(fmt::format("context {}: {} clusters exceed the centroid-match build's {}",
-                                                n, clusters, cmatch_.max_clusters()));
-      starc::Selection cost;
-      cost.context = n;
-      cost.cost = starc::SelectionCost::centroids;
-      PhaseRequest pr;
-      pr.mode = Mode::dot;
-      pr.reads = step.layout->cost_reads(cost);
-      pr.query = qbits;
-      const PhaseResult r = step.run_phase(pr, step_start);
-      // Stream the scores into the unit in arrival order, one per cycle, each from the cycle
-      // after its MVSB result is on the channel's result port.
-      std::vector<CentroidEntry> rtl_entries, gold_entries;
-      std::vector<int> gaps;
-      std::vector<double> scores(clusters, 0.0);
-      std::uint64_t next_free = 0, first_entry = 0;
-      for (std::size_t k = 0; k < r.rtl.size() && k < r.gold.size(); ++k) {
-        const RowRead& rr = pr.reads.at(r.sched.result_source.at(k));
-        const unsigned base = read_base_slot(*step.layout, starc::Region::centroids, rr);
-        for (unsigned slot : read_slots(rr, cpt)) {
-          const unsigned g = base + slot;
-          if (g >= clusters) continue;
-          const auto size = static_cast<std::uint8_t>(starc->clusters().size(g));
-          rtl_entries.push_back({static_cast<std::uint16_t>(g), r.rtl[k].words.at(slot), size});
-          gold_entries.push_back({static_cast<std::uint16_t>(g), r.gold[k].words.at(slot), size});
-          scores[g] = float_of(r.rtl[k].words.at(slot));
-          const std::uint64_t at = std::max(r.rtl[k].cycle + 1, next_free);
-          if (rtl_entries.size() == 1) first_entry = at;
-          gaps.push_back(rtl_entries.size() == 1 ? 0 : static_cast<int>(at - next_free));
-          next_free = at + 1;
-        }
-      }
-      if (rtl_entries.size() != clusters)
-        throw std::logic_error(fmt::format("starc: {} centroid scores for {} clusters", rtl_entries.size(), clusters));
-      const unsigned recent = n - starc->clusters().clustered_tokens();
-      const std::uint32_t unit_budget = cfg_.budget - recent;
-      auto t = Clock::now();
-      const CentroidMatchRun run = cmatch_.select(rtl_entries, unit_budget, gaps, 0);
-      st.wall.verilator += since(t);
-      t = Clock::now();
-      const CentroidSelection gold = select_centroids(gold_entries, unit_budget, cmatch_.max_sel());
-      st.wall.golden += since(t);
-      ++st.cmatch_compared;
-      if (!(run.selection == gold) || cmatch_.got_error()) {
-        ++st.cmatch_mismatches;
-        if (st.cmatch_first_mismatch.empty())
-          st.cmatch_first_mismatch = fmt::format("step {}: RTL selected {} clusters, golden {}{}", s,
-                                                 run.selection.clusters.size(), gold.clusters.size(),
-                                                 cmatch_.got_error() ? " (RTL $error)" : "");
-      }
-      unit_sel = run.selection;
-      st.cmatch_cycles += run.cycles;
-      sel_end = first_entry + run.cycles - 1;
-      sel_ran = q_in_buffer = true;
-      return scores;
-    });
-  }
+  // Selection: what the policy scores on the device (STARC: its centroids, through the
+  // centroid-match unit), then its decision on those scores.
   auto t = Clock::now();
-  const starc::Selection sel = policy.select(keys, q, cfg_.budget);
+  const starc::ScoreRequest req = policy.prepare(keys, cfg_.budget);
   st.wall.host += since(t);
-  if (starc && unit_sel) {
+  std::vector<double> device_scores;
+  if (req.what == starc::SelectionCost::centroids) device_scores = score_centroids(step, policy, s);
+  t = Clock::now();
+  const starc::Selection sel = policy.decide(keys, q, cfg_.budget, device_scores);
+  st.wall.host += since(t);
+  if (step.unit_sel) {
     // The policy's budget fill on the RTL scores must be what the unit chose.
-    bool same = sel.clusters.size() == unit_sel->clusters.size();
+    const CentroidSelection& unit = *step.unit_sel;
+    bool same = sel.clusters.size() == unit.clusters.size();
     for (std::size_t i = 0; same && i < sel.clusters.size(); ++i)
-      same = sel.clusters[i].cluster == unit_sel->clusters[i].id && sel.clusters[i].taken == unit_sel->clusters[i].take;
+      same = sel.clusters[i].cluster == unit.clusters[i].id && sel.clusters[i].taken == unit.clusters[i].take;
     ++st.cmatch_compared;
     if (!same) {
       ++st.cmatch_mismatches;
       if (st.cmatch_first_mismatch.empty())
         st.cmatch_first_mismatch = fmt::format("step {}: policy fill ({} clusters) differs from the unit's ({})", s,
-                                               sel.clusters.size(), unit_sel->clusters.size());
+                                               sel.clusters.size(), unit.clusters.size());
     }
   }
   if (!step.layout) {
-    if (st.layout == "cluster") {
+    if (cluster_layout) {
       t = Clock::now();
-      if (!starc) clustered_->extend(keys, cfg_.params.threads);
-      const starc::ClusteredKeys& ck = starc ? starc->clusters() : *clustered_;
+      const starc::ClusteredKeys* ck = policy.clustering();
+      if (ck == nullptr) {
+        clustered_->extend(keys, cfg_.params.threads);
+        ck = clustered_.get();
+      }
       st.wall.host += since(t);
-      step.use_layout(std::make_unique<starc::ClusterLayout>(head, ck, n, o, kv_.fmt, total));
+      step.use_layout(std::make_unique<starc::ClusterLayout>(head, *ck, n, o, kv_.fmt, total));
     } else {
       starc::TokenLayoutParams tp;
-      tp.page = cfg_.params.page;
+      // The page-metadata region only for a policy that reads it (quest).
+      tp.page = sel.cost == starc::SelectionCost::page_meta ? cfg_.params.page : 0;
       tp.capacity = total;
       step.use_layout(std::make_unique<starc::TokenLayout>(head, n, o, kv_.fmt, tp));
     }
   }
   const starc::KvLayout& layout = *step.layout;
 
-  // Selection reads of quest and tokenwise.
-  if (!starc && (sel.cost == starc::SelectionCost::dims || sel.cost == starc::SelectionCost::page_meta)) {
+  // Selection reads of quest and tokenwise (charged; they rank on the host).
+  if (sel.cost == starc::SelectionCost::dims || sel.cost == starc::SelectionCost::page_meta) {
     PhaseRequest pr;
     pr.mode = Mode::dot;
     pr.reads = layout.cost_reads(sel);
@@ -276,11 +272,11 @@ void DecodeCosim::run_step(starc::Policy& policy, unsigned s, PolicyStats& st) {
       for (unsigned j : sel.dims) masked[j] = qbits[j];
       pr.query = masked;
     } else {
-      q_in_buffer = true;
+      step.q_in_buffer = true;
     }
     if (!pr.reads.empty()) {
-      sel_end = step.run_phase(pr, step_start).last;
-      sel_ran = true;
+      step.sel_end = step.engine.run(pr, step.start).last;
+      step.sel_ran = true;
     }
   }
 
@@ -288,8 +284,8 @@ void DecodeCosim::run_step(starc::Policy& policy, unsigned s, PolicyStats& st) {
   PhaseRequest kp;
   kp.mode = Mode::dot;
   kp.reads = layout.token_reads(starc::Region::keys, sel.tokens);
-  if (!q_in_buffer) kp.query = qbits;
-  const PhaseResult kr = step.run_phase(kp, sel_ran ? sel_end + 1 : step_start);
+  if (!step.q_in_buffer) kp.query = qbits;
+  const PhaseResult kr = step.engine.run(kp, step.sel_ran ? step.sel_end + 1 : step.start);
   t = Clock::now();
   std::vector<float> score(n, 0.0f);
   for (std::size_t k = 0; k < kr.rtl.size(); ++k) {
@@ -297,14 +293,7 @@ void DecodeCosim::run_step(starc::Policy& policy, unsigned s, PolicyStats& st) {
     const unsigned base = read_base_slot(layout, starc::Region::keys, rr);
     for (unsigned slot : read_slots(rr, cpt)) score.at(layout.token_at(base + slot)) = float_of(kr.rtl[k].words.at(slot));
   }
-  // Softmax in binary32 over the selected tokens, ascending token order.
-  const float scale = 1.0f / std::sqrt(static_cast<float>(d));
-  float mx = -INFINITY, sum = 0.0f;
-  for (unsigned tk : sel.tokens) mx = std::max(mx, score[tk] * scale);
-  std::vector<float> e(n, 0.0f);
-  for (unsigned tk : sel.tokens) sum += (e[tk] = std::exp(score[tk] * scale - mx));
-  std::vector<std::uint16_t> prob(n, 0);
-  for (unsigned tk : sel.tokens) prob[tk] = encode_input(e[tk] / sum, kv_.fmt);
+  const std::vector<std::uint16_t> prob = softmax_probabilities(score, sel.tokens, d, kv_.fmt);
   st.wall.host += since(t);
 
   // Value phase.
@@ -319,18 +308,11 @@ void DecodeCosim::run_step(starc::Policy& policy, unsigned s, PolicyStats& st) {
     for (unsigned slot : read_slots(rr, cpt)) sc[slot] = prob.at(layout.token_at(base + slot));
     return sc;
   };
-  const PhaseResult vr = step.run_phase(vp, kr.last + 1);
-  step.sb.finish();
+  const PhaseResult vr = step.engine.run(vp, kr.last + 1);
+  step.engine.scoreboard().finish();
   t = Clock::now();
-  std::vector<std::vector<float>> partial(groups, std::vector<float>(d, 0.0f));
-  for (const auto& r : vr.rtl)
-    for (unsigned i = 0; i < d && i < r.words.size(); ++i) partial.at(r.gbg)[i] = float_of(r.words[i]);
-  Eigen::VectorXd out(d);
-  std::vector<float> leaves(groups);
-  for (unsigned i = 0; i < d; ++i) {
-    for (unsigned g = 0; g < groups; ++g) leaves[g] = partial[g][i];
-    out[i] = tree_padded(leaves);
-  }
+  const std::vector<float> outf = reduce_partials(vr.rtl, groups, d);
+  const Eigen::VectorXd out = Eigen::Map<const Eigen::VectorXf>(outf.data(), d).cast<double>();
 
   // Statistics of the step.
   StepStats ss;
@@ -338,7 +320,7 @@ void DecodeCosim::run_step(starc::Policy& policy, unsigned s, PolicyStats& st) {
   ss.selected = static_cast<unsigned>(sel.tokens.size());
   const std::uint64_t first = cmds_[first_cmd].cycle;
   ss.cycles.total = vr.last - first + 1;
-  ss.cycles.selection = sel_ran ? sel_end - first + 1 : 0;
+  ss.cycles.selection = step.sel_ran ? step.sel_end - first + 1 : 0;
   ss.cycles.keys = kr.last - kr.first + 1;
   ss.cycles.values = vr.last - vr.first + 1;
   const std::uint64_t acts_before = st.events.activations;
@@ -360,12 +342,16 @@ void DecodeCosim::run_step(starc::Policy& policy, unsigned s, PolicyStats& st) {
   const double full = ref.output().norm();
   ss.fidelity.rtl_rel_err = full > 0 ? (out - ref.output()).norm() / full : 0.0;
   ss.fidelity.rtl_cosine = full > 0 && out.norm() > 0 ? out.dot(ref.output()) / (full * out.norm()) : 0.0;
+  for (unsigned tk : sel.tokens)
+    ss.score_max_abs_err = std::max(ss.score_max_abs_err, std::abs(ref.scores()[tk] - double(score[tk])));
+  ss.output.assign(outf.begin(), outf.end());
   st.cycles += ss.cycles;
   st.selected_tokens += ss.selected;
-  st.compared += step.sb.compared();
-  st.mismatches += step.sb.mismatches();
-  if (st.first_mismatch.empty() && !step.sb.first_mismatch().empty())
-    st.first_mismatch = fmt::format("step {}: {}", s, step.sb.first_mismatch());
+  const Scoreboard& sb = step.engine.scoreboard();
+  st.compared += sb.compared();
+  st.mismatches += sb.mismatches();
+  if (st.first_mismatch.empty() && !sb.first_mismatch().empty())
+    st.first_mismatch = fmt::format("step {}: {}", s, sb.first_mismatch());
   st.steps.push_back(ss);
   st.wall.host += since(t);
   // Whatever was not attributed to Verilator or the golden model is host time.

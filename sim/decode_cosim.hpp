@@ -36,29 +36,31 @@
 #include "host/controller.hpp"
 #include "contracts/kv_source.hpp"
 #include "host/policy.hpp"
+#include "host/cmd_trace.hpp"
 #include "host/report.hpp"
 
 namespace pim {
 
+// The KV layout a policy runs on (docs/design.md section 4).
+enum class LayoutChoice { automatic, token_order, cluster };
+// "auto" | "token" | "cluster"; throws std::invalid_argument naming the value otherwise.
+LayoutChoice parse_layout_choice(std::string_view text);
+
 struct DecodeConfig {
   unsigned budget = 1024;
   CtrlMode mode = CtrlMode::lockstep;
-  std::string layout = "auto";  // auto (cluster for starc, token order otherwise) | token | cluster
+  // automatic: the policy's own (cluster for a cluster-selecting policy, token order otherwise)
+  LayoutChoice layout = LayoutChoice::automatic;
   starc::PolicyParams params;
   unsigned head = 0;            // which head of the KV source
 };
 
-// Comment lines interleaved with the trace: before command `index`, write "# text".
-struct TraceMark {
-  std::size_t index = 0;
-  std::string text;
-};
-
 class DecodeCosim {
  public:
-  // `channel`, `cmatch` and `kv` must outlive the object. Throws std::invalid_argument naming a
-  // bad parameter (budget 0, head out of range, head dimension not the channel's, ...).
-  DecodeCosim(ChannelSim& channel, CentroidMatchHarness& cmatch, const starc::KvSource& kv,
+  // `channel`, `cmatch` and `kv` must outlive the object; `cmatch` may be null when no policy
+  // that scores centroids runs. Throws std::invalid_argument naming a bad parameter (budget 0,
+  // head out of range, head dimension not the channel's, ...).
+  DecodeCosim(ChannelSim& channel, CentroidMatchHarness* cmatch, const starc::KvSource& kv,
               const DecodeConfig& cfg);
   ~DecodeCosim();
 
@@ -75,10 +77,12 @@ class DecodeCosim {
 
  private:
   struct Step;
-  void run_step(starc::Policy& policy, unsigned s, PolicyStats& st);
+  void run_step(starc::Policy& policy, bool cluster_layout, unsigned s, PolicyStats& st);
+  std::vector<double> score_centroids(Step& step, const starc::Policy& policy, unsigned s);
+  std::vector<std::uint16_t> query_bits(unsigned s) const;
 
   ChannelSim& sim_;
-  CentroidMatchHarness& cmatch_;
+  CentroidMatchHarness* cmatch_;
   const starc::KvSource& kv_;
   DecodeConfig cfg_;
   Controller ctl_;

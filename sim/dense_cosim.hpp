@@ -1,17 +1,7 @@
-// Dense attention of one head through the Verilated channel and the golden model in lockstep
-// (docs/design.md section 5, policy `dense`): the co-simulation driver behind `starcsim dense`,
-// tests/test_channel.cpp and bench_channel.
-//
-// Layout: token order (docs/design.md section 4): token t sits in BG-row t / slots, slot t % slots;
-// BG-row r goes to global bank group r % groups, row base + r / groups; bank b of the group
-// holds dimensions b*D/banks.. of the token, column slot*cpt + j holding dimensions
-// b*D/banks + j*lanes .. +lanes-1 (pim_org.hpp). Keys from row 0, values after them.
-// Step: WRGB q; key phase (dot) over every BG-row, MVSB the scores; softmax on the host in
-// binary32 (scores x 1/sqrt(D), max subtracted, std::exp, sequential sum, divide), rounded to
-// the input format; value phase (axpy) with the probabilities sent by MVGB; MVSB each group's
-// partial context vector; host reduction tree_padded over the groups in global order (groups
-// without reads contribute +0 vectors). The host softmax is given 0 cycles: the value phase
-// starts the cycle after the last score leaves the channel.
+// Dense attention of one random head (`starcsim dense`, tests/test_channel.cpp, bench_channel):
+// one decode step of the `dense` policy over the token-order layout, run by the decode
+// co-simulation engine (decode_cosim.hpp) like every other policy; this file only makes the
+// head and summarises the run. Keys from row 0, values in the rows after them.
 #pragma once
 
 #include <cstdint>
@@ -22,8 +12,6 @@
 
 #include "sim/channel_sim.hpp"
 #include "host/controller.hpp"
-#include "contracts/dram_image.hpp"
-#include "contracts/read_list.hpp"
 
 namespace pim {
 
@@ -35,11 +23,6 @@ struct DenseHead {
 
 // Random head: every element uniform in [-1, 1), rounded to the format.
 DenseHead random_dense_head(unsigned tokens, unsigned head_dim, Fmt fmt, std::uint64_t seed);
-
-// Writes `vectors` in token order from row `base_row`; returns the reads that cover them (one
-// per BG-row, the columns of the occupied slots). Throws if the rows do not fit.
-ReadList fill_token_order(DramImage& image, unsigned head_dim, unsigned base_row,
-                          const std::vector<std::vector<std::uint16_t>>& vectors);
 
 struct DenseReport {
   std::uint64_t cycles = 0;          // first command .. last MVSB result, inclusive

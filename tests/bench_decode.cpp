@@ -30,7 +30,7 @@ void BM_DecodeStep32K(benchmark::State& state, const char* policy) {
   cfg.budget = 1024;
   pim::PolicyStats st;
   for (auto _ : state) {
-    pim::DecodeCosim cosim(*sim, cm, kv, cfg);
+    pim::DecodeCosim cosim(*sim, &cm, kv, cfg);
     st = cosim.run_policy(policy);
   }
   if (st.mismatches != 0 || st.cmatch_mismatches != 0 || st.rtl_timing_errors != 0 ||

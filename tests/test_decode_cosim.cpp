@@ -48,8 +48,8 @@ CosimRun run(pim::CtrlMode mode, unsigned budget, const std::vector<std::string>
   pim::DecodeConfig cfg;
   cfg.budget = budget;
   cfg.mode = mode;
-  cfg.layout = layout;
-  pim::DecodeCosim cosim(*sim, cm, workload(), cfg);
+  cfg.layout = pim::parse_layout_choice(layout);
+  pim::DecodeCosim cosim(*sim, &cm, workload(), cfg);
   CosimRun r;
   for (const auto& p : policies) r.stats[p] = cosim.run_policy(p);
   r.cmds = cosim.commands();
@@ -140,17 +140,18 @@ TEST(DecodeCosim, BadInputIsRejected) {
   pim::CentroidMatchHarness cm(pim::make_centroid_match_s16({}));
   pim::DecodeConfig cfg;
   cfg.budget = 0;
-  EXPECT_THROW(pim::DecodeCosim(*sim, cm, workload(), cfg), std::invalid_argument);
+  EXPECT_THROW(pim::DecodeCosim(*sim, &cm, workload(), cfg), std::invalid_argument);
   cfg.budget = 64;
   cfg.head = 3;
-  EXPECT_THROW(pim::DecodeCosim(*sim, cm, workload(), cfg), std::invalid_argument);
+  EXPECT_THROW(pim::DecodeCosim(*sim, &cm, workload(), cfg), std::invalid_argument);
   cfg.head = 0;
-  cfg.layout = "token";
-  pim::DecodeCosim tok(*sim, cm, workload(), cfg);
+  EXPECT_THROW(pim::parse_layout_choice("rows"), std::invalid_argument);
+  cfg.layout = pim::LayoutChoice::token_order;
+  pim::DecodeCosim tok(*sim, &cm, workload(), cfg);
   EXPECT_THROW(tok.layout_for("starc"), std::invalid_argument);
   EXPECT_EQ(tok.layout_for("quest"), "token-order");
-  cfg.layout = "cluster";
-  pim::DecodeCosim clu(*sim, cm, workload(), cfg);
+  cfg.layout = pim::LayoutChoice::cluster;
+  pim::DecodeCosim clu(*sim, &cm, workload(), cfg);
   EXPECT_THROW(clu.layout_for("quest"), std::invalid_argument);
   EXPECT_THROW(clu.run_policy("nonsense"), std::invalid_argument);
 }

@@ -214,7 +214,13 @@ TEST(Layouts, RejectBadInput) {
   EXPECT_THROW(TokenLayout(h, 200, tiny, pim::Fmt::fp16), std::invalid_argument);  // rows
   EXPECT_THROW(TokenLayout(h, 201, small_org(), pim::Fmt::fp16), std::invalid_argument);
   EXPECT_THROW(TokenLayout(h, 0, small_org(), pim::Fmt::fp16), std::invalid_argument);
-  EXPECT_THROW(TokenLayout(h, 10, small_org(), pim::Fmt::fp16, {.page = 0}), std::invalid_argument);
+  // Page 0: no page-metadata region, so a page-metadata read is refused.
+  const TokenLayout no_meta(h, 10, small_org(), pim::Fmt::fp16, {.page = 0});
+  EXPECT_EQ(no_meta.rows(Region::page_meta), 0u);
+  Selection meta_read;
+  meta_read.context = 10;
+  meta_read.cost = SelectionCost::page_meta;
+  EXPECT_THROW(no_meta.cost_reads(meta_read), std::invalid_argument);
   const KvHead odd = random_head(10, 96, 6);  // 96 is not a multiple of 4 x 16 = 64
   EXPECT_THROW(TokenLayout(odd, 10, small_org(), pim::Fmt::fp16), std::invalid_argument);
   ClusteredKeys ck;

@@ -190,13 +190,15 @@ TEST(Policies, StarcAttendsRecentTokensAndUsesTheScorer) {
   s = p.select(h.keys, query(h, 0), 4);
   EXPECT_EQ(s.tokens, (std::vector<unsigned>{198, 199, 200, 201}));
   EXPECT_TRUE(s.clusters.empty());
-  // A swapped scorer decides the order: make cluster 7 (block 1, cluster 3) the best.
-  p.set_scorer([](const Matrix& c, std::span<const float>) {
-    std::vector<double> sc(static_cast<std::size_t>(c.rows()), 0.0);
-    sc[7] = 1.0;
-    return sc;
-  });
-  s = p.select(h.keys, query(h, 0), 10 + p.clusters().size(7));
+  // The device's scores decide the order (prepare/decide): make cluster 7 (block 1, cluster 3)
+  // the best.
+  const unsigned budget = 10 + p.clusters().size(7);
+  const ScoreRequest req = p.prepare(h.keys, budget);
+  ASSERT_EQ(req.what, SelectionCost::centroids);
+  ASSERT_EQ(req.count, p.clusters().clusters());
+  std::vector<double> sc(req.count, 0.0);
+  sc[7] = 1.0;
+  s = p.decide(h.keys, query(h, 0), budget, sc);
   ASSERT_FALSE(s.clusters.empty());
   EXPECT_EQ(s.clusters[0].cluster, 7u);
   for (unsigned t : p.clusters().members(7)) {

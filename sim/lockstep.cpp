@@ -1,0 +1,54 @@
+#include "sim/lockstep.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+
+namespace pim {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+}  // namespace
+
+LockstepEngine::LockstepEngine(ChannelSim& sim, Controller& ctl, std::vector<Command>& log,
+                               WallTime* wall)
+    : sim_(sim), ctl_(ctl), log_(log), wall_(wall) {}
+
+void LockstepEngine::use_image(const DramImage& image, Fmt fmt) {
+  sim_.set_image(image);
+  golden_ = std::make_unique<GoldenChannel>(sim_.org(), sim_.head_dim(), fmt, image);
+}
+
+std::uint64_t LockstepEngine::next_start() const { return std::max(ctl_.next_cycle(), sim_.cycle()); }
+
+PhaseResult LockstepEngine::run(const PhaseRequest& req, std::uint64_t start) {
+  if (!golden_) throw std::logic_error("lockstep engine: no DRAM image");
+  WallTime w;
+  PhaseResult r;
+  auto t = Clock::now();
+  r.sched = ctl_.schedule(req, std::max(start, next_start()));
+  w.host += since(t);
+  if (r.sched.cmds.empty()) throw std::logic_error("lockstep engine: empty phase");
+  t = Clock::now();
+  for (const auto& c : r.sched.cmds) {
+    if (auto g = golden_->step(c)) {
+      sb_.expect(*g);
+      r.gold.push_back(std::move(*g));
+    }
+  }
+  w.golden += since(t);
+  t = Clock::now();
+  r.rtl = sim_.run(r.sched.cmds);
+  w.verilator += since(t);
+  for (const auto& x : r.rtl) sb_.observe(x);
+  r.first = r.sched.cmds.front().cycle;
+  r.last = r.sched.cmds.back().cycle;
+  for (const auto& x : r.rtl) r.last = std::max(r.last, x.cycle);
+  log_.insert(log_.end(), r.sched.cmds.begin(), r.sched.cmds.end());
+  if (wall_) *wall_ += w;
+  return r;
+}
+
+}  // namespace pim

@@ -1,0 +1,55 @@
+// The lockstep engine (docs/design.md section 5): the one loop that runs a phase of PIM
+// commands on the Verilated channel and on the golden channel and compares them. Every command
+// (`starcsim run`, `starcsim dense`, the tests and benchmarks) goes through it:
+//   controller (PhaseRequest -> timed commands) -> golden channel, every MVSB result expected by
+//   the scoreboard -> Verilated channel, every MVSB result observed by the scoreboard -> the
+//   commands appended to the run's command log (for the trace and its independent check).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "contracts/dram_image.hpp"
+#include "host/controller.hpp"
+#include "host/golden_channel.hpp"
+#include "host/report.hpp"
+#include "host/scoreboard.hpp"
+#include "sim/channel_sim.hpp"
+
+namespace pim {
+
+struct PhaseResult {
+  PhaseSchedule sched;
+  std::vector<MvsbResult> rtl, gold;
+  std::uint64_t first = 0;  // first command's cycle
+  std::uint64_t last = 0;   // last command's or result's cycle, whichever is later
+};
+
+class LockstepEngine {
+ public:
+  // `sim`, `ctl` and `log` must outlive the engine; `wall` (may be null) collects wall time.
+  LockstepEngine(ChannelSim& sim, Controller& ctl, std::vector<Command>& log, WallTime* wall);
+
+  // The DRAM image both channels read from now on (a fresh golden channel; `image` must
+  // outlive the phases run on it).
+  void use_image(const DramImage& image, Fmt fmt);
+
+  // Schedules `req` no earlier than `start` (nor before anything already issued) and runs it.
+  PhaseResult run(const PhaseRequest& req, std::uint64_t start);
+
+  // The first cycle a new phase can start at.
+  std::uint64_t next_start() const;
+
+  Scoreboard& scoreboard() { return sb_; }
+
+ private:
+  ChannelSim& sim_;
+  Controller& ctl_;
+  std::vector<Command>& log_;
+  WallTime* wall_;
+  std::unique_ptr<GoldenChannel> golden_;
+  Scoreboard sb_;
+};
+
+}  // namespace pim
