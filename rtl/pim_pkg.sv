@@ -217,6 +217,12 @@ package pim_pkg;
   function automatic int mac_lat(input int lanes);
     mac_lat = mac_front_lat(lanes) + 1;
   endfunction
+  // Width of pim_mac's accumulator index (sel_i): enough for Slots dot accumulators and
+  // Chunks axpy sets, at least 1.
+  function automatic int mac_sel_w(input int slots, input int chunks);
+    mac_sel_w = (slots > chunks) ? $clog2(slots) : $clog2(chunks);
+    if (mac_sel_w < 1) mac_sel_w = 1;
+  endfunction
   localparam int MAC_FRONT_LAT = 1 + $clog2(MAC_LANES);  // = mac_front_lat(MAC_LANES) = 5
   localparam int MAC_LAT = MAC_FRONT_LAT + 1;             // = mac_lat(MAC_LANES) = 6
 
