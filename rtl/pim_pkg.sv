@@ -257,6 +257,42 @@ package pim_pkg;
   localparam int HBM3_NROW   = 2;   // command-bus cycles of a row command
   // Preset hbm3-pim-npc (no power cap): hbm3-pim with this nCCDAB.
   localparam int HBM3_NPC_NCCDAB = 4;
+  // The 13 timing values as one packed parameter (pim_channel and pim_timing_checker take
+  // `Timing`, built by timing_pack; docs/design.md section 2): value k at bits [32*k +: 32],
+  // k = T_* below (the order of pim::Timing in host/dram_timing.hpp). The build overrides it
+  // with -GTiming=416'h... (starc_timing_arg in CMakeLists.txt).
+  localparam int T_RCD    = 0;
+  localparam int T_RP     = 1;
+  localparam int T_RAS    = 2;
+  localparam int T_RC     = 3;
+  localparam int T_RTPL   = 4;
+  localparam int T_CCDAB  = 5;
+  localparam int T_CCDS   = 6;
+  localparam int T_CCDL   = 7;
+  localparam int T_RRDS   = 8;
+  localparam int T_RRDL   = 9;
+  localparam int T_FAW    = 10;
+  localparam int T_BL     = 11;
+  localparam int T_ROW    = 12;
+  localparam int TIMING_N = 13;
+  localparam int TIMING_W = 32 * TIMING_N;
+  function automatic logic [TIMING_W-1:0] timing_pack(
+      input int nrcd, input int nrp, input int nras, input int nrc, input int nrtpl,
+      input int nccdab, input int nccds, input int nccdl, input int nrrds, input int nrrdl,
+      input int nfaw, input int nbl, input int nrow);
+    timing_pack = {32'(nrow), 32'(nbl), 32'(nfaw), 32'(nrrdl), 32'(nrrds), 32'(nccdl),
+                   32'(nccds), 32'(nccdab), 32'(nrtpl), 32'(nrc), 32'(nras), 32'(nrp), 32'(nrcd)};
+  endfunction
+  // Value T_* `k` of a packed timing parameter.
+  function automatic int timing_get(input logic [TIMING_W-1:0] t, input int k);
+    timing_get = t[32*k +: 32];
+  endfunction
+  localparam logic [TIMING_W-1:0] TIMING_HBM3 = timing_pack(
+      HBM3_NRCD, HBM3_NRP, HBM3_NRAS, HBM3_NRC, HBM3_NRTPL, HBM3_NCCDAB, HBM3_NCCDS, HBM3_NCCDL,
+      HBM3_NRRDS, HBM3_NRRDL, HBM3_NFAW, HBM3_NBL, HBM3_NROW);
+  localparam logic [TIMING_W-1:0] TIMING_HBM3_NPC = timing_pack(
+      HBM3_NRCD, HBM3_NRP, HBM3_NRAS, HBM3_NRC, HBM3_NRTPL, HBM3_NPC_NCCDAB, HBM3_NCCDS,
+      HBM3_NCCDL, HBM3_NRRDS, HBM3_NRRDL, HBM3_NFAW, HBM3_NBL, HBM3_NROW);
   // Timing-rule ids: bit positions of pim_timing_checker's error mask (= pim::Rule).
   localparam int RULE_RCD        = 0;
   localparam int RULE_RP         = 1;
