@@ -293,6 +293,17 @@ package pim_pkg;
   localparam logic [TIMING_W-1:0] TIMING_HBM3_NPC = timing_pack(
       HBM3_NRCD, HBM3_NRP, HBM3_NRAS, HBM3_NRC, HBM3_NRTPL, HBM3_NPC_NCCDAB, HBM3_NCCDS,
       HBM3_NCCDL, HBM3_NRRDS, HBM3_NRRDL, HBM3_NFAW, HBM3_NBL, HBM3_NROW);
+  // Organisation read-back (pim_channel cfg_org_o): parameter k at bits [32*k +: 32].
+  localparam int ORG_PSEUDO_CHANNELS = 0;
+  localparam int ORG_RANKS           = 1;
+  localparam int ORG_BANK_GROUPS     = 2;
+  localparam int ORG_BANKS           = 3;
+  localparam int ORG_LANES           = 4;
+  localparam int ORG_COLUMNS         = 5;
+  localparam int ORG_ROWS            = 6;
+  localparam int ORG_COLS_PER_TOKEN  = 7;
+  localparam int ORG_N               = 8;
+  localparam int ORG_W               = 32 * ORG_N;
   // Timing-rule ids: bit positions of pim_timing_checker's error mask (= pim::Rule).
   localparam int RULE_RCD        = 0;
   localparam int RULE_RP         = 1;
