@@ -1,4 +1,4 @@
-// centroid_match: the STARC centroid-match unit on the buffer die (DESIGN.md section 5, step 2).
+// centroid_match: the STARC centroid-match unit on the buffer die (docs/design.md section 5, step 2).
 //
 // Function (bit-exact contract, golden model host/centroid_select.cpp):
 //   A selection receives a stream of entries (cluster id, score, size) and a budget B in tokens.

@@ -1,4 +1,4 @@
-// pim_bank_group: the Banks banks of one bank group and their reducer (DESIGN.md section 3).
+// pim_bank_group: the Banks banks of one bank group and their reducer (docs/design.md section 3).
 //
 // Every bank of the group takes the same MACAB / MVGB / MVSB; WRGB is per bank (wrgb_i[b]:
 // chunk col_i of bank b's query share). On an MVSB the group's result leaves in the cycle the

@@ -1,6 +1,7 @@
-// pim_channel: one simulated HBM-PIM channel (DESIGN.md section 2): the command decoder, the
-// timing checker, PseudoChannels x Ranks x BankGroups bank groups of Banks PIM banks with
-// Lanes MAC lanes each, the DRAM-array interface and the MVSB result path.
+// pim_channel: one simulated HBM-PIM channel (docs/design.md section 2): the command decoder,
+// the timing checker, PseudoChannels x Ranks x BankGroups bank groups of Banks PIM banks with
+// Lanes MAC lanes each, the DRAM-array interface, the MVSB result path and a read-back of its
+// configuration (cfg_org_o, cfg_timing_o).
 //
 // Command port: one command per cycle (cmd_valid_i); op encodings pim_pkg::OP_*; fields as in
 // host/pim_command.hpp: ACTAB row; ACT pch rank bg bank row; MACAB col mask (bit i = global
@@ -28,19 +29,8 @@ module pim_channel #(
   parameter int Columns        = 32,
   parameter int Rows           = 16384,
   parameter int ColsPerToken   = 2,
-  parameter int NRcd   = pim_pkg::HBM3_NRCD,
-  parameter int NRp    = pim_pkg::HBM3_NRP,
-  parameter int NRas   = pim_pkg::HBM3_NRAS,
-  parameter int NRc    = pim_pkg::HBM3_NRC,
-  parameter int NRtpl  = pim_pkg::HBM3_NRTPL,
-  parameter int NCcdab = pim_pkg::HBM3_NCCDAB,
-  parameter int NCcds  = pim_pkg::HBM3_NCCDS,
-  parameter int NCcdl  = pim_pkg::HBM3_NCCDL,
-  parameter int NRrds  = pim_pkg::HBM3_NRRDS,
-  parameter int NRrdl  = pim_pkg::HBM3_NRRDL,
-  parameter int NFaw   = pim_pkg::HBM3_NFAW,
-  parameter int NBl    = pim_pkg::HBM3_NBL,
-  parameter int NRow   = pim_pkg::HBM3_NROW
+  // The 13 timing values of the checker, packed by pim_pkg::timing_pack.
+  parameter logic [pim_pkg::TIMING_W-1:0] Timing = pim_pkg::TIMING_HBM3
 ) (
   input  logic                                      clk_i,
   input  logic                                      rst_ni,
@@ -71,7 +61,11 @@ module pim_channel #(
   // Timing checker.
   output logic [pim_pkg::NUM_RULES-1:0]             timing_err_o,
   output logic [pim_pkg::NUM_RULES-1:0]             timing_err_sticky_o,
-  output logic [31:0]                               timing_err_count_o
+  output logic [31:0]                               timing_err_count_o,
+  // Configuration read-back (constants): the organisation parameters (pim_pkg::ORG_*) and
+  // Timing, so that the C++ harness can check the organisation and timing it assumes.
+  output logic [pim_pkg::ORG_W-1:0]                 cfg_org_o,
+  output logic [pim_pkg::TIMING_W-1:0]              cfg_timing_o
 );
 
   localparam int NBg      = PseudoChannels * Ranks * BankGroups;
@@ -90,10 +84,7 @@ module pim_channel #(
 
   pim_timing_checker #(
     .PseudoChannels (PseudoChannels), .Ranks (Ranks), .BankGroups (BankGroups), .Banks (Banks),
-    .Rows (Rows), .Columns (Columns),
-    .NRcd (NRcd), .NRp (NRp), .NRas (NRas), .NRc (NRc), .NRtpl (NRtpl), .NCcdab (NCcdab),
-    .NCcds (NCcds), .NCcdl (NCcdl), .NRrds (NRrds), .NRrdl (NRrdl), .NFaw (NFaw), .NBl (NBl),
-    .NRow (NRow)
+    .Rows (Rows), .Columns (Columns), .Timing (Timing)
   ) u_checker (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
@@ -212,6 +203,10 @@ module pim_channel #(
   assign res_mode_o  = res_mode_q;
   assign res_gbg_o   = res_gbg_q;
   assign res_data_o  = res_data_q;
+
+  assign cfg_org_o = {32'(ColsPerToken), 32'(Rows), 32'(Columns), 32'(Lanes), 32'(Banks),
+                      32'(BankGroups), 32'(Ranks), 32'(PseudoChannels)};
+  assign cfg_timing_o = Timing;
 
   logic unused_open;
   assign unused_open = ^bank_open;

@@ -1,4 +1,4 @@
-// pim_fp32_add: IEEE binary32 addition, round-to-nearest-even (DESIGN.md section 3, `add`).
+// pim_fp32_add: IEEE binary32 addition, round-to-nearest-even (docs/design.md section 3, `add`).
 //
 // The datapath and its contract are pim_pkg::fp32_add (one source for this module and for the
 // enabled adders inside pim_mac_front, pim_mac, pim_bank and pim_bank_group). Combinational: no

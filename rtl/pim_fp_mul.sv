@@ -1,5 +1,5 @@
 // pim_fp_mul: product of two 16-bit inputs (fp16 or bf16, chosen per operation by fmt_i)
-// rounded once to IEEE binary32, round-to-nearest-even (DESIGN.md section 3, `mul`).
+// rounded once to IEEE binary32, round-to-nearest-even (docs/design.md section 3, `mul`).
 //
 // The datapath and its contract are pim_pkg::fp_mul (one source for this module and for the
 // enabled multipliers inside pim_mac_front). Combinational: no latency, no state.

@@ -1,4 +1,4 @@
-// pim_mac_front: the product and adder-tree part of a bank's PIM MAC unit (DESIGN.md
+// pim_mac_front: the product and adder-tree part of a bank's PIM MAC unit (docs/design.md
 // section 3), fully pipelined.
 //
 // Dot mode  (mode_i = pim_pkg::MODE_DOT):  sum_o[31:0] = tree(mul(a[0], b[0]) .. mul(a[L-1], b[L-1]))

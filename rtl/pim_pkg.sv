@@ -1,10 +1,10 @@
 // pim_pkg: parameters, formats and command encodings shared by all starc-pim RTL.
 //
 // Referenced as pim_pkg::NAME everywhere (no import statements: the portable subset of
-// STYLE.md). Each section belongs to one part of the design; add to your own section.
+// docs/design.md section 11). Each section belongs to one part of the design; add to your own section.
 package pim_pkg;
 
-  // ---- Number formats (DESIGN.md section 3) ----------------------------------------------
+  // ---- Number formats (docs/design.md section 3) ----------------------------------------------
   // Input format selector: fp16 = IEEE binary16, bf16 = bfloat16. Accumulation is binary32.
   localparam logic FMT_FP16 = 1'b0;
   localparam logic FMT_BF16 = 1'b1;
@@ -13,7 +13,7 @@ package pim_pkg;
   // Every NaN result is this canonical quiet NaN.
   localparam logic [31:0] CANON_NAN = 32'h7FC0_0000;
 
-  // ---- Floating-point arithmetic of the MAC (DESIGN.md section 3) ---------------------------
+  // ---- Floating-point arithmetic of the MAC (docs/design.md section 3) ---------------------------
   // Written as functions so that a unit's logic can sit under an enable in an always_comb
   // (`if (valid) y = fp_mul(..)`): the hardware is the same combinational datapath, and a
   // simulator skips it in the cycles the enable is low. pim_fp_mul and pim_fp32_add wrap them
@@ -207,7 +207,7 @@ package pim_pkg;
   localparam logic MODE_AXPY = 1'b1;  // acc_i + mul(p, a_i)
 
   // ---- MAC datapath (pim_mac_front, pim_mac) ---------------------
-  localparam int MAC_LANES = 16;  // lanes per bank PIM unit (DESIGN.md section 2)
+  localparam int MAC_LANES = 16;  // lanes per bank PIM unit (docs/design.md section 2)
   // pim_mac_front latency for `lanes` lanes (a power of two): one register after the
   // multipliers plus one register per adder-tree level.
   function automatic int mac_front_lat(input int lanes);
@@ -217,10 +217,16 @@ package pim_pkg;
   function automatic int mac_lat(input int lanes);
     mac_lat = mac_front_lat(lanes) + 1;
   endfunction
+  // Width of pim_mac's accumulator index (sel_i): enough for Slots dot accumulators and
+  // Chunks axpy sets, at least 1.
+  function automatic int mac_sel_w(input int slots, input int chunks);
+    mac_sel_w = (slots > chunks) ? $clog2(slots) : $clog2(chunks);
+    if (mac_sel_w < 1) mac_sel_w = 1;
+  endfunction
   localparam int MAC_FRONT_LAT = 1 + $clog2(MAC_LANES);  // = mac_front_lat(MAC_LANES) = 5
   localparam int MAC_LAT = MAC_FRONT_LAT + 1;             // = mac_lat(MAC_LANES) = 6
 
-  // ---- Channel commands, timing presets, timing rules (pim_channel, DESIGN.md section 2) ---
+  // ---- Channel commands, timing presets, timing rules (pim_channel, docs/design.md section 2) ---
   // Command encodings (identical to pim::Op in host/pim_command.hpp).
   localparam logic [3:0] OP_NOP   = 4'd0;
   localparam logic [3:0] OP_ACTAB = 4'd1;
@@ -251,6 +257,53 @@ package pim_pkg;
   localparam int HBM3_NROW   = 2;   // command-bus cycles of a row command
   // Preset hbm3-pim-npc (no power cap): hbm3-pim with this nCCDAB.
   localparam int HBM3_NPC_NCCDAB = 4;
+  // The 13 timing values as one packed parameter (pim_channel and pim_timing_checker take
+  // `Timing`, built by timing_pack; docs/design.md section 2): value k at bits [32*k +: 32],
+  // k = T_* below (the order of pim::Timing in host/dram_timing.hpp). The build overrides it
+  // with -GTiming=416'h... (starc_timing_arg in CMakeLists.txt).
+  localparam int T_RCD    = 0;
+  localparam int T_RP     = 1;
+  localparam int T_RAS    = 2;
+  localparam int T_RC     = 3;
+  localparam int T_RTPL   = 4;
+  localparam int T_CCDAB  = 5;
+  localparam int T_CCDS   = 6;
+  localparam int T_CCDL   = 7;
+  localparam int T_RRDS   = 8;
+  localparam int T_RRDL   = 9;
+  localparam int T_FAW    = 10;
+  localparam int T_BL     = 11;
+  localparam int T_ROW    = 12;
+  localparam int TIMING_N = 13;
+  localparam int TIMING_W = 32 * TIMING_N;
+  function automatic logic [TIMING_W-1:0] timing_pack(
+      input int nrcd, input int nrp, input int nras, input int nrc, input int nrtpl,
+      input int nccdab, input int nccds, input int nccdl, input int nrrds, input int nrrdl,
+      input int nfaw, input int nbl, input int nrow);
+    timing_pack = {32'(nrow), 32'(nbl), 32'(nfaw), 32'(nrrdl), 32'(nrrds), 32'(nccdl),
+                   32'(nccds), 32'(nccdab), 32'(nrtpl), 32'(nrc), 32'(nras), 32'(nrp), 32'(nrcd)};
+  endfunction
+  // Value T_* `k` of a packed timing parameter.
+  function automatic int timing_get(input logic [TIMING_W-1:0] t, input int k);
+    timing_get = t[32*k +: 32];
+  endfunction
+  localparam logic [TIMING_W-1:0] TIMING_HBM3 = timing_pack(
+      HBM3_NRCD, HBM3_NRP, HBM3_NRAS, HBM3_NRC, HBM3_NRTPL, HBM3_NCCDAB, HBM3_NCCDS, HBM3_NCCDL,
+      HBM3_NRRDS, HBM3_NRRDL, HBM3_NFAW, HBM3_NBL, HBM3_NROW);
+  localparam logic [TIMING_W-1:0] TIMING_HBM3_NPC = timing_pack(
+      HBM3_NRCD, HBM3_NRP, HBM3_NRAS, HBM3_NRC, HBM3_NRTPL, HBM3_NPC_NCCDAB, HBM3_NCCDS,
+      HBM3_NCCDL, HBM3_NRRDS, HBM3_NRRDL, HBM3_NFAW, HBM3_NBL, HBM3_NROW);
+  // Organisation read-back (pim_channel cfg_org_o): parameter k at bits [32*k +: 32].
+  localparam int ORG_PSEUDO_CHANNELS = 0;
+  localparam int ORG_RANKS           = 1;
+  localparam int ORG_BANK_GROUPS     = 2;
+  localparam int ORG_BANKS           = 3;
+  localparam int ORG_LANES           = 4;
+  localparam int ORG_COLUMNS         = 5;
+  localparam int ORG_ROWS            = 6;
+  localparam int ORG_COLS_PER_TOKEN  = 7;
+  localparam int ORG_N               = 8;
+  localparam int ORG_W               = 32 * ORG_N;
   // Timing-rule ids: bit positions of pim_timing_checker's error mask (= pim::Rule).
   localparam int RULE_RCD        = 0;
   localparam int RULE_RP         = 1;
@@ -270,7 +323,7 @@ package pim_pkg;
   localparam int RULE_ADDRESS    = 15;
   localparam int NUM_RULES       = 16;
 
-  // ---- Centroid-match unit (centroid_match, DESIGN.md section 5 step 2) ----------------------
+  // ---- Centroid-match unit (centroid_match, docs/design.md section 5 step 2) ----------------------
   localparam int CM_ID_W         = 16;    // cluster id
   localparam int CM_SCORE_W      = 32;    // centroid score, binary32 bits
   localparam int CM_SIZE_W       = 7;     // cluster size in tokens (0..64; up to 127 handled)

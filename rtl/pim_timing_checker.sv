@@ -1,5 +1,5 @@
 // pim_timing_checker: checks every command presented to a PIM channel against the DRAM
-// timing table of DESIGN.md section 2 and the bank-state rules, in the same cycle.
+// timing table of docs/design.md section 2 and the bank-state rules, in the same cycle.
 //
 // Rules (ids pim_pkg::RULE_*, identical to host/dram_timing.hpp): nRCD, nRP, nRAS, nRC,
 // nRTPL per bank; nCCDAB between MACABs; nCCDL between MACABs sharing a bank group, nCCDS
@@ -25,19 +25,8 @@ module pim_timing_checker #(
   parameter int Banks          = 4,
   parameter int Rows           = 16384,
   parameter int Columns        = 32,
-  parameter int NRcd   = pim_pkg::HBM3_NRCD,
-  parameter int NRp    = pim_pkg::HBM3_NRP,
-  parameter int NRas   = pim_pkg::HBM3_NRAS,
-  parameter int NRc    = pim_pkg::HBM3_NRC,
-  parameter int NRtpl  = pim_pkg::HBM3_NRTPL,
-  parameter int NCcdab = pim_pkg::HBM3_NCCDAB,
-  parameter int NCcds  = pim_pkg::HBM3_NCCDS,
-  parameter int NCcdl  = pim_pkg::HBM3_NCCDL,
-  parameter int NRrds  = pim_pkg::HBM3_NRRDS,
-  parameter int NRrdl  = pim_pkg::HBM3_NRRDL,
-  parameter int NFaw   = pim_pkg::HBM3_NFAW,
-  parameter int NBl    = pim_pkg::HBM3_NBL,
-  parameter int NRow   = pim_pkg::HBM3_NROW
+  // The 13 timing values, packed by pim_pkg::timing_pack (value pim_pkg::T_* at [32*T_* +: 32]).
+  parameter logic [pim_pkg::TIMING_W-1:0] Timing = pim_pkg::TIMING_HBM3
 ) (
   input  logic                                     clk_i,
   input  logic                                     rst_ni,
@@ -60,6 +49,19 @@ module pim_timing_checker #(
   localparam int NBg    = PseudoChannels * Ranks * BankGroups;
   localparam int NBanks = NBg * Banks;
   localparam int NRanks = PseudoChannels * Ranks;
+  localparam int NRcd   = pim_pkg::timing_get(Timing, pim_pkg::T_RCD);
+  localparam int NRp    = pim_pkg::timing_get(Timing, pim_pkg::T_RP);
+  localparam int NRas   = pim_pkg::timing_get(Timing, pim_pkg::T_RAS);
+  localparam int NRc    = pim_pkg::timing_get(Timing, pim_pkg::T_RC);
+  localparam int NRtpl  = pim_pkg::timing_get(Timing, pim_pkg::T_RTPL);
+  localparam int NCcdab = pim_pkg::timing_get(Timing, pim_pkg::T_CCDAB);
+  localparam int NCcds  = pim_pkg::timing_get(Timing, pim_pkg::T_CCDS);
+  localparam int NCcdl  = pim_pkg::timing_get(Timing, pim_pkg::T_CCDL);
+  localparam int NRrds  = pim_pkg::timing_get(Timing, pim_pkg::T_RRDS);
+  localparam int NRrdl  = pim_pkg::timing_get(Timing, pim_pkg::T_RRDL);
+  localparam int NFaw   = pim_pkg::timing_get(Timing, pim_pkg::T_FAW);
+  localparam int NBl    = pim_pkg::timing_get(Timing, pim_pkg::T_BL);
+  localparam int NRow   = pim_pkg::timing_get(Timing, pim_pkg::T_ROW);
 
   logic [31:0]                  now_q;
   logic [NBanks-1:0]            open_q;

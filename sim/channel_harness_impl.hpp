@@ -7,7 +7,9 @@
 // cycle in which they are on the port.
 #pragma once
 
+#include <array>
 #include <stdexcept>
+#include <string>
 #include <type_traits>
 
 #include <fmt/format.h>
@@ -79,6 +81,7 @@ class ChannelHarness final : public ChannelSim {
     }
     m_->rst_ni = 1;
     m_->eval();
+    check_config();
   }
   ~ChannelHarness() override {
     if (fst_) fst_->close();
@@ -119,6 +122,35 @@ class ChannelHarness final : public ChannelSim {
     unsigned l = 0;
     while ((1u << l) < x) ++l;
     return l;
+  }
+
+  // The organisation and timing the C++ side uses (org_, head_dim_, timing_) must be the RTL
+  // parameters the model was Verilated with (read back from cfg_org_o / cfg_timing_o, word k =
+  // pim_pkg::ORG_* / T_*); throws std::logic_error naming the first field that differs.
+  void check_config() const {
+    auto check = [](const std::string& what, unsigned cpp, const std::string& rtl_name, std::uint32_t rtl) {
+      if (cpp != rtl)
+        throw std::logic_error(fmt::format("channel model mismatch: C++ {} = {} but the RTL parameter {} = {}",
+                                           what, cpp, rtl_name, rtl));
+    };
+    const auto& o = m_->cfg_org_o;
+    check("Org.pseudo_channels", org_.pseudo_channels, "PseudoChannels", get_u32(o, 0));
+    check("Org.ranks", org_.ranks, "Ranks", get_u32(o, 1));
+    check("Org.bank_groups", org_.bank_groups, "BankGroups", get_u32(o, 2));
+    check("Org.banks", org_.banks, "Banks", get_u32(o, 3));
+    check("Org.lanes", org_.lanes, "Lanes", get_u32(o, 4));
+    check("Org.columns", org_.columns, "Columns", get_u32(o, 5));
+    check("Org.rows", org_.rows, "Rows", get_u32(o, 6));
+    check("cols_per_token(head_dim)", org_.cols_per_token(head_dim_), "ColsPerToken", get_u32(o, 7));
+    const auto& t = m_->cfg_timing_o;
+    const std::array<std::pair<const char*, unsigned>, 13> cpp{{
+        {"nRCD", timing_.nRCD}, {"nRP", timing_.nRP}, {"nRAS", timing_.nRAS}, {"nRC", timing_.nRC},
+        {"nRTPL", timing_.nRTPL}, {"nCCDAB", timing_.nCCDAB}, {"nCCDS", timing_.nCCDS},
+        {"nCCDL", timing_.nCCDL}, {"nRRDS", timing_.nRRDS}, {"nRRDL", timing_.nRRDL},
+        {"nFAW", timing_.nFAW}, {"nBL", timing_.nBL}, {"nROW", timing_.nROW}}};
+    for (unsigned k = 0; k < cpp.size(); ++k)
+      check(fmt::format("Timing.{} (preset {})", cpp[k].first, timing_.name), cpp[k].second,
+            fmt::format("Timing field {} ({})", k, cpp[k].first), get_u32(t, k));
   }
 
   void step(const Command* c, std::vector<MvsbResult>& out) {

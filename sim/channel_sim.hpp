@@ -7,8 +7,10 @@
 //                           hbm3-pim (library starc_channel_full)
 //   make_channel_sim_full_npc  the same with hbm3-pim-npc (library starc_channel_full_npc; built
 //                           only with `make NPC=1`, see have_channel_sim_full_npc)
-// The harness owns the VerilatedContext (X randomisation with a seed: randReset(2)), clock and
-// reset, the cycle counter (cycle 0 = first cycle after reset = trace cycle 0), the DRAM array
+// Every harness checks at construction that the organisation, head dimension (columns per
+// token) and timing it is given are the parameters the model was Verilated with
+// (std::logic_error naming the field otherwise). The harness owns the VerilatedContext (X
+// randomisation with a seed: randReset(2)), clock and reset, the cycle counter (cycle 0 = first cycle after reset = trace cycle 0), the DRAM array
 // model, and an FST writer when a wave file is given.
 #pragma once
 
@@ -53,6 +55,12 @@ class ChannelSim {
 };
 
 std::unique_ptr<ChannelSim> make_channel_sim_small(const ChannelSimOptions& opt);
+// The small model with the organisation, head dimension and timing the caller assumes; like
+// every factory, throws std::logic_error naming the field when they are not the model's RTL
+// parameters (the harness reads them back from the model at construction).
+std::unique_ptr<ChannelSim> make_channel_sim_small(const Org& org, unsigned head_dim, const Timing& timing,
+                                                   const ChannelSimOptions& opt);
+Org small_channel_org();  // the small model's organisation
 std::unique_ptr<ChannelSim> make_channel_sim_full(const ChannelSimOptions& opt);
 std::unique_ptr<ChannelSim> make_channel_sim_full_npc(const ChannelSimOptions& opt);
 // Whether this build has the hbm3-pim-npc channel (cmake -DSTARC_NPC_CHANNEL=ON, make NPC=1);

@@ -1,11 +1,12 @@
 // The test configuration of the channel: 1 pch x 1 rank x 2 bank groups x 4 banks, 16 lanes,
-// 32 columns, 256 rows, D = 128, preset hbm3-pim (parameters in sim/CMakeLists.txt).
+// 32 columns, 256 rows, D = 128, preset hbm3-pim (parameters in sim/CMakeLists.txt; the harness
+// checks them against the model at construction).
 #include "Vpim_channel_small.h"
 #include "sim/channel_harness_impl.hpp"
 
 namespace pim {
 
-std::unique_ptr<ChannelSim> make_channel_sim_small(const ChannelSimOptions& opt) {
+Org small_channel_org() {
   Org org;
   org.pseudo_channels = 1;
   org.ranks = 1;
@@ -14,7 +15,16 @@ std::unique_ptr<ChannelSim> make_channel_sim_small(const ChannelSimOptions& opt)
   org.lanes = 16;
   org.columns = 32;
   org.rows = 256;
-  return std::make_unique<detail::ChannelHarness<Vpim_channel_small>>(org, 128, timing_preset("hbm3-pim"), opt);
+  return org;
+}
+
+std::unique_ptr<ChannelSim> make_channel_sim_small(const ChannelSimOptions& opt) {
+  return make_channel_sim_small(small_channel_org(), 128, timing_preset("hbm3-pim"), opt);
+}
+
+std::unique_ptr<ChannelSim> make_channel_sim_small(const Org& org, unsigned head_dim, const Timing& timing,
+                                                   const ChannelSimOptions& opt) {
+  return std::make_unique<detail::ChannelHarness<Vpim_channel_small>>(org, head_dim, timing, opt);
 }
 
 }  // namespace pim

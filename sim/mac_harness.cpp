@@ -53,6 +53,10 @@ class MacHarness::Impl {
 
 namespace {
 
+// Accumulators of each mode in the Verilated builds (-GSlots=8 -GChunks=8, sim/CMakeLists.txt):
+// at least pim_pkg::mac_lat(16) = 6, so operations can issue back to back.
+constexpr unsigned kAccumulators = 8;
+
 template <class VModel, int Lanes>
 class MacImpl final : public MacHarness::Impl {
  public:
@@ -72,6 +76,8 @@ class MacImpl final : public MacHarness::Impl {
     top_->clk_i = 0;
     top_->rst_ni = 1;
     top_->valid_i = 0;
+    top_->snap_i = 0;
+    top_->ld_i = 0;
     eval_and_dump();
   }
 
@@ -86,27 +92,44 @@ class MacImpl final : public MacHarness::Impl {
   }
 
   void drive(const MacOp* op) override {
+    top_->snap_i = 0;
     if (op == nullptr) {
-      // Idle cycle: valid_i low, garbage on every data input (it must not reach a result).
+      // Idle cycle: valid_i and ld_i low, garbage on every data input (it must not reach a
+      // result).
       top_->valid_i = 0;
+      top_->ld_i = 0;
       top_->mode_i = rng_() & 1;
       top_->fmt_i = rng_() & 1;
+      top_->sel_i = rng_() % kAccumulators;
+      top_->ld_mode_i = rng_() & 1;
+      top_->ld_sel_i = rng_() % kAccumulators;
       top_->p_i = static_cast<std::uint16_t>(rng_());
       for (int i = 0; i < Lanes; ++i) {
         put_field(top_->a_i, 16 * i, 16, rng_());
         put_field(top_->b_i, 16 * i, 16, rng_());
-        put_field(top_->acc_i, 32 * i, 32, rng_());
+        put_field(top_->ld_acc_i, 32 * i, 32, rng_());
       }
       return;
     }
+    // The operation accumulates into accumulator `sel` of its mode, loaded with op->acc in
+    // the same cycle through the load port. sel runs round the kAccumulators >= mac_lat
+    // accumulators, so an accumulator is loaded again only after its previous operation's
+    // result has been read.
+    const unsigned mode = op->mode == MacMode::axpy ? 1 : 0;
+    const unsigned sel = next_sel_;
+    next_sel_ = (next_sel_ + 1) % kAccumulators;
     top_->valid_i = 1;
-    top_->mode_i = op->mode == MacMode::axpy ? 1 : 0;
+    top_->mode_i = mode;
     top_->fmt_i = op->fmt == Fmt::bf16 ? 1 : 0;
+    top_->sel_i = sel;
     top_->p_i = op->p;
+    top_->ld_i = 1;
+    top_->ld_mode_i = mode;
+    top_->ld_sel_i = sel;
     for (int i = 0; i < Lanes; ++i) {
       put_field(top_->a_i, 16 * i, 16, op->a[i]);
       put_field(top_->b_i, 16 * i, 16, op->b[i]);
-      put_field(top_->acc_i, 32 * i, 32, op->acc[i]);
+      put_field(top_->ld_acc_i, 32 * i, 32, op->acc[i]);
     }
   }
 
@@ -114,9 +137,15 @@ class MacImpl final : public MacHarness::Impl {
     top_->clk_i = 1;
     eval_and_dump();
     std::optional<MacResult> res;
-    if (top_->valid_o) {
+    if (top_->done_o) {
+      // The accumulator named by done_mode_o / done_sel_o holds the operation's result.
       MacResult r{};
-      for (int i = 0; i < Lanes; ++i) r[i] = get_field(top_->res_o, 32 * i, 32);
+      const int sel = static_cast<int>(top_->done_sel_o);
+      if (top_->done_mode_o) {
+        for (int i = 0; i < Lanes; ++i) r[i] = get_field(top_->acc_axpy_o, 32 * (sel * Lanes + i), 32);
+      } else {
+        r[0] = get_field(top_->acc_dot_o, 32 * sel, 32);
+      }
       res = r;
     }
     top_->clk_i = 0;
@@ -137,6 +166,7 @@ class MacImpl final : public MacHarness::Impl {
   std::unique_ptr<VModel> top_;
   std::unique_ptr<VerilatedFstC> fst_;
   std::mt19937 rng_;
+  unsigned next_sel_ = 0;
 };
 
 }  // namespace

@@ -3,8 +3,10 @@
 // Owns its VerilatedContext (X randomisation: randReset(2) with a seed; fatalOnError(false),
 // so an RTL assertion is reported by got_error() instead of ending the process), the clock
 // and reset, and optional FST tracing. Operations are issued one per cycle; results come back
-// in issue order after latency() cycles. Two builds exist: 16 lanes (the bank unit) and 4
-// lanes (for tests).
+// in issue order after latency() cycles. pim_mac keeps its accumulators inside (as in a bank):
+// each operation's accumulator operand is written through the unit's load port into one of its
+// accumulators in the issue cycle, and the result is read from that accumulator when done_o
+// names it. Two builds exist: 16 lanes (the bank unit) and 4 lanes (for tests).
 #pragma once
 
 #include <cstdint>

@@ -7,6 +7,8 @@
 
 #include <cstdlib>
 #include <random>
+#include <stdexcept>
+#include <string>
 
 #include "sim/channel_sim.hpp"
 #include "sim/dense_cosim.hpp"
@@ -155,6 +157,37 @@ TEST(Channel, DenseHeadBf16BitExact) {
   EXPECT_EQ(rep.timing_errors, 0u);
   EXPECT_EQ(rep.trace_violations, 0u);
   EXPECT_LT(rep.output_rel_error, 1e-2);  // bf16 inputs and probabilities: 2^-8 relative each
+}
+
+// The harness checks the organisation, head dimension and timing the C++ side uses against the
+// model's RTL parameters: the right ones construct; each wrong field throws std::logic_error
+// naming it.
+TEST(Channel, HarnessRejectsAnOrgOrTimingThatIsNotTheModels) {
+  const pim::Org org = pim::small_channel_org();
+  const pim::Timing hbm3 = pim::timing_preset("hbm3-pim");
+  EXPECT_NO_THROW(pim::make_channel_sim_small(org, 128, hbm3, {}));
+  auto expect_rejected = [&](const pim::Org& o, unsigned d, const pim::Timing& t, const std::string& field) {
+    try {
+      pim::make_channel_sim_small(o, d, t, {});
+      ADD_FAILURE() << "no error for a wrong " << field;
+    } catch (const std::logic_error& e) {
+      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+    }
+  };
+  pim::Org wrong = org;
+  wrong.bank_groups = 4;
+  expect_rejected(wrong, 128, hbm3, "Org.bank_groups");
+  wrong = org;
+  wrong.rows = 16384;  // the full channel's rows
+  expect_rejected(wrong, 128, hbm3, "Org.rows");
+  wrong = org;
+  wrong.lanes = 8;
+  expect_rejected(wrong, 128, hbm3, "Org.lanes");
+  expect_rejected(org, 64, hbm3, "cols_per_token");
+  expect_rejected(org, 128, pim::timing_preset("hbm3-pim-npc"), "Timing.nCCDAB");
+  pim::Timing t = hbm3;
+  t.nFAW = 40;
+  expect_rejected(org, 128, t, "Timing.nFAW");
 }
 
 // A command stream that breaks nRCD reaches the channel's checker; spaced by one more cycle
