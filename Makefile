@@ -1,7 +1,7 @@
 # starc-pim front door. `make test` works as the first command on a fresh Debian 12 clone.
 BUILD ?= build
 JOBS  ?= $(shell nproc)
-STARCSIM = $(abspath $(BUILD))/host/cli/starcsim
+STARCSIM = $(abspath $(BUILD))/cli/starcsim
 
 .PHONY: all deps build test lint synth bench clean sim paper waves plots
 

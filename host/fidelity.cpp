@@ -14,6 +14,29 @@
 
 namespace starc {
 
+namespace {
+
+std::vector<double> weights_of(const std::vector<double>& scores, Eigen::Index dim) {
+  const double scale = 1.0 / std::sqrt(static_cast<double>(dim));
+  const double m = *std::max_element(scores.begin(), scores.end()) * scale;
+  std::vector<double> p(scores.size());
+  double z = 0.0;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    p[i] = std::exp(scores[i] * scale - m);
+    z += p[i];
+  }
+  for (double& x : p) x /= z;
+  return p;
+}
+
+}  // namespace
+
+std::vector<double> exact_attention_weights(const Eigen::Ref<const Matrix>& keys,
+                                            std::span<const float> q) {
+  if (keys.rows() == 0) throw std::invalid_argument("attention weights: no keys");
+  return weights_of(exact_scores(keys, q), keys.cols());
+}
+
 DenseReference::DenseReference(const Eigen::Ref<const Matrix>& keys,
                                const Eigen::Ref<const Matrix>& values, std::span<const float> q) {
   if (keys.rows() == 0 || keys.rows() != values.rows() ||
@@ -23,19 +46,10 @@ DenseReference::DenseReference(const Eigen::Ref<const Matrix>& keys,
         keys.cols(), values.rows(), values.cols(), q.size()));
   }
   scores_ = exact_scores(keys, q);
-  const double scale = 1.0 / std::sqrt(static_cast<double>(keys.cols()));
-  const double m = *std::max_element(scores_.begin(), scores_.end()) * scale;
-  p_.resize(scores_.size());
-  double z = 0.0;
-  for (std::size_t i = 0; i < p_.size(); ++i) {
-    p_[i] = std::exp(scores_[i] * scale - m);
-    z += p_[i];
-  }
+  p_ = weights_of(scores_, keys.cols());
   out_ = Eigen::VectorXd::Zero(values.cols());
-  for (std::size_t i = 0; i < p_.size(); ++i) {
-    p_[i] /= z;
+  for (std::size_t i = 0; i < p_.size(); ++i)
     out_ += p_[i] * values.row(static_cast<Eigen::Index>(i)).transpose().cast<double>();
-  }
 }
 
 FidelityMetrics DenseReference::measure(const Eigen::Ref<const Matrix>& values,

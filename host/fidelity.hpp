@@ -28,6 +28,11 @@ struct FidelityMetrics {
 };
 
 // The exact reference of one step: context keys[0, n), values[0, n), query q.
+// Exact attention weights softmax(q.k_i / sqrt(D)) of keys[0, n) in double precision (scores by
+// exact_scores, maximum subtracted); the one reference of attention every statistic uses.
+std::vector<double> exact_attention_weights(const Eigen::Ref<const Matrix>& keys,
+                                            std::span<const float> q);
+
 class DenseReference {
  public:
   DenseReference(const Eigen::Ref<const Matrix>& keys, const Eigen::Ref<const Matrix>& values,

@@ -4,8 +4,11 @@
 #include <cmath>
 #include <functional>
 #include <numeric>
+#include <span>
 
 #include <Eigen/Eigenvalues>
+
+#include "host/fidelity.hpp"
 
 namespace starc {
 namespace {
@@ -16,19 +19,18 @@ double top_mass(const std::vector<double>& sorted_desc, std::size_t k) {
                          0.0);
 }
 
-Eigen::VectorXd softmax_scores(const Eigen::MatrixXd& keys, const Eigen::VectorXd& q, int ctx) {
-  Eigen::VectorXd z = keys.topRows(ctx) * q / std::sqrt(static_cast<double>(q.size()));
-  const double m = z.maxCoeff();
-  Eigen::VectorXd p = (z.array() - m).exp().matrix();
-  return p / p.sum();
+Eigen::VectorXd softmax_scores(const KvHead& head, int step, int ctx) {
+  const std::vector<double> w = exact_attention_weights(
+      head.keys.topRows(ctx), std::span<const float>(head.queries.row(step).data(),
+                                                     static_cast<std::size_t>(head.queries.cols())));
+  return Eigen::Map<const Eigen::VectorXd>(w.data(), static_cast<Eigen::Index>(w.size()));
 }
 
 }  // namespace
 
 Eigen::VectorXd attention_weights(const KvHead& head, int step) {
   const int L = static_cast<int>(head.keys.rows()), S = static_cast<int>(head.queries.rows());
-  const Eigen::MatrixXd k = head.keys.cast<double>();
-  return softmax_scores(k, head.queries.row(step).transpose().cast<double>(), L - S + step + 1);
+  return softmax_scores(head, step, L - S + step + 1);
 }
 
 KvHeadStats head_stats(const KvHead& head) {
@@ -42,7 +44,7 @@ KvHeadStats head_stats(const KvHead& head) {
 
   for (int s = 0; s < st.S; ++s) {
     const int ctx = st.L - st.S + s + 1;
-    const Eigen::VectorXd p = softmax_scores(k, head.queries.row(s).transpose().cast<double>(), ctx);
+    const Eigen::VectorXd p = softmax_scores(head, s, ctx);
     double h = 0.0;
     for (int j = 0; j < ctx; ++j) {
       if (p[j] > 0.0) h -= p[j] * std::log(p[j]);

@@ -1,5 +1,7 @@
 #include "host/report.hpp"
 
+#include "host/attention.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cmath>
@@ -27,8 +29,8 @@ WallTime& WallTime::operator+=(const WallTime& o) {
 
 void count_energy_events(const Org& org, unsigned head_dim, const Command& c, EnergyEvents& ev) {
   switch (c.op) {
-    case Op::ACT: ev.activations += 1; break;
-    case Op::ACTAB: ev.activations += org.total_banks(); break;
+    case Op::ACT:
+    case Op::ACTAB: ev.activations += bank_activations(org, c); break;
     case Op::MACAB: {
       const std::uint64_t banks = static_cast<std::uint64_t>(std::popcount(c.mask)) * org.banks;
       ev.bank_bytes_read += banks * org.column_bytes();

@@ -8,7 +8,7 @@
 #        CONTEXTS, BUDGETS to override the sweeps; OUT output directory)
 set -euo pipefail
 BUILD=${1:-build}
-STARCSIM=$BUILD/host/cli/starcsim
+STARCSIM=$BUILD/cli/starcsim
 OUT=${OUT:-$BUILD/paper}
 STEPS=${STEPS:-1}
 SEEDS=${SEEDS:-1}

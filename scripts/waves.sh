@@ -7,7 +7,7 @@
 set -euo pipefail
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-STARCSIM=$BUILD/host/cli/starcsim
+STARCSIM=$BUILD/cli/starcsim
 OUT=$(cd "$BUILD" && pwd)/waves
 mkdir -p "$OUT"
 FST=$OUT/starc.fst

@@ -5,10 +5,9 @@
 #include <memory>
 #include <string>
 
-#include <verilated.h>
-#include <verilated_fst_c.h>
 
 #include "sim/centroid_match_harness.hpp"
+#include "sim/verilated_model.hpp"
 
 namespace pim {
 
@@ -16,26 +15,12 @@ template <class VModel, int MaxSel, int MaxClusters>
 class VerilatedCentroidMatchPins final : public CentroidMatchPins {
  public:
   explicit VerilatedCentroidMatchPins(const CentroidMatchOptions& o)
-      : ctx_(std::make_unique<VerilatedContext>()) {
-    ctx_->randReset(2);
-    ctx_->randSeed(static_cast<int>(o.seed));
-    ctx_->fatalOnError(false);
-    if (!o.fst_path.empty()) ctx_->traceEverOn(true);
-    top_ = std::make_unique<VModel>(ctx_.get(), "centroid_match");
-    if (!o.fst_path.empty()) {
-      fst_ = std::make_unique<VerilatedFstC>();
-      top_->trace(fst_.get(), 99);
-      fst_->open(o.fst_path.c_str());
-    }
+      : model_(o.seed, o.fst_path, "centroid_match"), top_(&model_.top()) {
     top_->clk_i = 0;
     top_->rst_ni = 1;
     top_->start_i = 0;
     top_->in_valid_i = 0;
     eval_and_dump();
-  }
-  ~VerilatedCentroidMatchPins() override {
-    if (fst_) fst_->close();
-    top_->final();
   }
 
   int max_sel() const override { return MaxSel; }
@@ -68,18 +53,13 @@ class VerilatedCentroidMatchPins final : public CentroidMatchPins {
     out.s_limit = top_->s_limit_o;
     return out;
   }
-  bool got_error() const override { return ctx_->gotError(); }
+  bool got_error() const override { return model_.got_error(); }
 
  private:
-  void eval_and_dump() {
-    top_->eval();
-    if (fst_) fst_->dump(ctx_->time());
-    ctx_->timeInc(1);
-  }
+  void eval_and_dump() { model_.eval_and_dump(); }
 
-  std::unique_ptr<VerilatedContext> ctx_;
-  std::unique_ptr<VModel> top_;
-  std::unique_ptr<VerilatedFstC> fst_;
+  VerilatedModel<VModel> model_;
+  VModel* top_;
 };
 
 }  // namespace pim

@@ -13,11 +13,10 @@
 #include <type_traits>
 
 #include <fmt/format.h>
-#include <verilated.h>
-#include <verilated_fst_c.h>
 
 #include "sim/channel_sim.hpp"
 #include "sim/dram_array.hpp"
+#include "sim/verilated_model.hpp"
 
 namespace pim::detail {
 
@@ -54,18 +53,8 @@ template <class Model>
 class ChannelHarness final : public ChannelSim {
  public:
   ChannelHarness(const Org& org, unsigned head_dim, const Timing& timing, const ChannelSimOptions& opt)
-      : org_(org), head_dim_(head_dim), timing_(timing), ctx_(std::make_unique<VerilatedContext>()) {
-    ctx_->randReset(2);
-    ctx_->randSeed(static_cast<int>(opt.seed & 0x7fffffff));
-    ctx_->fatalOnError(false);
-    if (!opt.waves.empty()) ctx_->traceEverOn(true);
-    m_ = std::make_unique<Model>(ctx_.get());
-    if (!opt.waves.empty()) {
-      fst_ = std::make_unique<VerilatedFstC>();
-      m_->trace(fst_.get(), 99);
-      fst_->open(opt.waves.c_str());
-      if (!fst_->isOpen()) throw std::runtime_error("cannot write wave file '" + opt.waves + "'");
-    }
+      : org_(org), head_dim_(head_dim), timing_(timing),
+        model_(static_cast<std::uint32_t>(opt.seed), opt.waves, "TOP"), m_(&model_.top()) {
     m_->fmt_i = static_cast<unsigned>(opt.fmt);
     m_->cmd_valid_i = 0;
     m_->clk_i = 0;
@@ -82,10 +71,6 @@ class ChannelHarness final : public ChannelSim {
     m_->rst_ni = 1;
     m_->eval();
     check_config();
-  }
-  ~ChannelHarness() override {
-    if (fst_) fst_->close();
-    m_->final();
   }
 
   const Org& org() const override { return org_; }
@@ -177,10 +162,10 @@ class ChannelHarness final : public ChannelSim {
       for (unsigned i = 0; i < org_.lanes; ++i) set_u16(m.col_data_i, b * org_.lanes + i, d[i]);
     }
     m.eval();
-    if (fst_) fst_->dump(2 * cycle_);
+    model_.dump(2 * cycle_);
     m.clk_i = 1;
     m.eval();
-    if (fst_) fst_->dump(2 * cycle_ + 1);
+    model_.dump(2 * cycle_ + 1);
     m.clk_i = 0;
     ++cycle_;
     // Outputs now belong to cycle_ (registered at the edge just taken).
@@ -200,9 +185,8 @@ class ChannelHarness final : public ChannelSim {
   Org org_;
   unsigned head_dim_;
   Timing timing_;
-  std::unique_ptr<VerilatedContext> ctx_;
-  std::unique_ptr<Model> m_;
-  std::unique_ptr<VerilatedFstC> fst_;
+  VerilatedModel<Model> model_;
+  Model* m_;
   std::unique_ptr<DramArray> array_;
   std::uint64_t cycle_ = 0;
 };

@@ -1,12 +1,11 @@
 #include "sim/mac_harness.hpp"
+#include "sim/verilated_model.hpp"
 
 #include <bit>
 #include <random>
 #include <stdexcept>
 
 #include <fmt/core.h>
-#include <verilated.h>
-#include <verilated_fst_c.h>
 
 #include "Vpim_mac.h"     // Lanes = 16
 #include "Vpim_mac_l4.h"  // Lanes = 4
@@ -60,30 +59,14 @@ constexpr unsigned kAccumulators = 8;
 template <class VModel, int Lanes>
 class MacImpl final : public MacHarness::Impl {
  public:
-  explicit MacImpl(const MacHarnessOptions& o) : ctx_(std::make_unique<VerilatedContext>()),
-                                                  rng_(o.seed) {
-    ctx_->randReset(2);
-    ctx_->randSeed(static_cast<int>(o.seed));
-    ctx_->fatalOnError(false);
-    if (!o.fst_path.empty()) ctx_->traceEverOn(true);
-    top_ = std::make_unique<VModel>(ctx_.get(), "pim_mac");
-    if (!o.fst_path.empty()) {
-      fst_ = std::make_unique<VerilatedFstC>();
-      top_->trace(fst_.get(), 99);
-      fst_->open(o.fst_path.c_str());
-      if (!fst_->isOpen()) throw std::runtime_error("--waves: cannot write wave file '" + o.fst_path + "'");
-    }
+  explicit MacImpl(const MacHarnessOptions& o)
+      : model_(o.seed, o.fst_path, "pim_mac"), top_(&model_.top()), rng_(o.seed) {
     top_->clk_i = 0;
     top_->rst_ni = 1;
     top_->valid_i = 0;
     top_->snap_i = 0;
     top_->ld_i = 0;
     eval_and_dump();
-  }
-
-  ~MacImpl() override {
-    if (fst_) fst_->close();
-    top_->final();
   }
 
   void set_reset(bool active) override {
@@ -153,18 +136,13 @@ class MacImpl final : public MacHarness::Impl {
     return res;
   }
 
-  bool got_error() const override { return ctx_->gotError(); }
+  bool got_error() const override { return model_.got_error(); }
 
  private:
-  void eval_and_dump() {
-    top_->eval();
-    if (fst_) fst_->dump(ctx_->time());
-    ctx_->timeInc(1);
-  }
+  void eval_and_dump() { model_.eval_and_dump(); }
 
-  std::unique_ptr<VerilatedContext> ctx_;
-  std::unique_ptr<VModel> top_;
-  std::unique_ptr<VerilatedFstC> fst_;
+  VerilatedModel<VModel> model_;
+  VModel* top_;
   std::mt19937 rng_;
   unsigned next_sel_ = 0;
 };
