@@ -33,6 +33,7 @@ struct RunArgs {
   unsigned budget = 1024;
   std::string mode = "lockstep";
   std::string layout = "auto";
+  starc::StripedParams striped;
   std::string channel = "hbm3-pim";
   std::string json;
   std::string cmd_trace;
@@ -74,6 +75,10 @@ void run(RunArgs a) {
     throw std::invalid_argument(fmt::format("--mode: {}", e.what()));
   }
   cfg.layout = pim::parse_layout_choice(a.layout);
+  if (a.striped.buckets == 0) throw std::invalid_argument("--stripe-buckets: must be >= 1");
+  if (!(a.striped.threshold >= -1.0 && a.striped.threshold <= 1.0))
+    throw std::invalid_argument("--stripe-threshold: must be in [-1, 1]");
+  cfg.striped = a.striped;
   cfg.head = a.head;
   // --block is capped by the centroid-match unit's largest cluster (64 tokens).
   cfg.params = policy_params(a.policy, 64);
@@ -167,7 +172,15 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--budget", args->budget, "token budget B of every sparse policy")->capture_default_str();
   cmd->add_option("--mode", args->mode, "controller mode: lockstep or per-bg")->capture_default_str();
   cmd->add_option("--layout", args->layout,
-                  "KV layout: auto (cluster for starc, token order for the rest), token, cluster")
+                  "KV layout: auto (striped for starc, token order for the rest), token, cluster "
+                  "(the paper's: clusters contiguous per block), striped (clusters striped across "
+                  "bank groups, similar clusters in the same rows)")
+      ->capture_default_str();
+  cmd->add_option("--stripe-buckets", args->striped.buckets,
+                  "striped layout: most buckets of similar clusters (rows partially filled)")
+      ->capture_default_str();
+  cmd->add_option("--stripe-threshold", args->striped.threshold,
+                  "striped layout: cosine of centred centroids for a cluster to join a bucket")
       ->capture_default_str();
   cmd->add_option("--channel", args->channel,
                   "Verilated channel: hbm3-pim (64 banks), hbm3-pim-npc (64 banks, nCCDAB 4, make "

@@ -58,7 +58,8 @@ const std::vector<std::string>& not_modelled() {
       "softmax latency: the host/buffer-die softmax takes 0 cycles (the value phase starts the "
       "cycle after the last score leaves the channel)",
       "decode-time appends: writing the new token's key/value (and re-placing a completed "
-      "64-token block in cluster order) costs no cycles and no energy",
+      "64-token block in cluster order, or into its bucket rows in the striped layout: 64 token "
+      "moves per completed block, earlier tokens never move) costs no cycles and no energy",
       "k-means clustering of a completed block: host work, no cycles, no energy",
       "token-wise and Quest ranking: the selection reads run on the RTL (dot mode, checked bit for "
       "bit), the top-B ranking is the policy's double-precision host computation, 0 cycles",

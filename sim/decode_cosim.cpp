@@ -37,11 +37,21 @@ std::vector<unsigned> read_slots(const RowRead& rr, unsigned cpt) {
 
 }  // namespace
 
+std::string_view layout_kind_name(LayoutKind k) {
+  switch (k) {
+    case LayoutKind::token_order: return "token-order";
+    case LayoutKind::cluster: return "cluster";
+    case LayoutKind::striped: return "striped";
+  }
+  return "?";
+}
+
 LayoutChoice parse_layout_choice(std::string_view text) {
   if (text == "auto") return LayoutChoice::automatic;
   if (text == "token") return LayoutChoice::token_order;
   if (text == "cluster") return LayoutChoice::cluster;
-  throw std::invalid_argument(fmt::format("--layout: '{}' (expected auto, token or cluster)", text));
+  if (text == "striped") return LayoutChoice::striped;
+  throw std::invalid_argument(fmt::format("--layout: '{}' (expected auto, token, cluster or striped)", text));
 }
 
 // Everything one decode step of one policy uses.
@@ -80,30 +90,52 @@ DecodeCosim::DecodeCosim(ChannelSim& channel, CentroidMatchHarness* cmatch,
                                             h.keys.cols(), channel.head_dim()));
   if (h.queries.rows() == 0 || h.queries.rows() >= h.keys.rows())
     throw std::invalid_argument(fmt::format("KV source: {} queries for {} tokens", h.queries.rows(), h.keys.rows()));
+  starc::validate(cfg.striped);
 }
 
 DecodeCosim::~DecodeCosim() = default;
 
-std::string DecodeCosim::layout_for(std::string_view policy) const {
+LayoutKind DecodeCosim::layout_kind_for(std::string_view policy) const {
   const starc::SelectionCost cost = starc::make_policy(policy, cfg_.params)->selection_cost();
-  const bool cluster = cfg_.layout == LayoutChoice::cluster ||
-                       (cfg_.layout == LayoutChoice::automatic && cost == starc::SelectionCost::centroids);
-  if (cost == starc::SelectionCost::centroids && !cluster)
-    throw std::invalid_argument(fmt::format("--layout token: {} needs the cluster layout (its centroid region)", policy));
-  if (cost == starc::SelectionCost::page_meta && cluster)
-    throw std::invalid_argument(fmt::format("--layout cluster: {} needs the token-order layout (its page metadata)", policy));
-  return cluster ? "cluster" : "token-order";
+  LayoutKind k = LayoutKind::token_order;
+  switch (cfg_.layout) {
+    case LayoutChoice::automatic:
+      k = cost == starc::SelectionCost::centroids ? LayoutKind::striped : LayoutKind::token_order;
+      break;
+    case LayoutChoice::token_order: k = LayoutKind::token_order; break;
+    case LayoutChoice::cluster: k = LayoutKind::cluster; break;
+    case LayoutChoice::striped: k = LayoutKind::striped; break;
+  }
+  if (cost == starc::SelectionCost::centroids && k == LayoutKind::token_order)
+    throw std::invalid_argument(fmt::format("--layout token: {} needs a clustered layout (its centroid region)", policy));
+  if (cost == starc::SelectionCost::page_meta && k != LayoutKind::token_order)
+    throw std::invalid_argument(fmt::format("--layout {}: {} needs the token-order layout (its page metadata)",
+                                            layout_kind_name(k), policy));
+  return k;
+}
+
+std::string DecodeCosim::layout_for(std::string_view policy) const {
+  return std::string(layout_kind_name(layout_kind_for(policy)));
+}
+
+std::unique_ptr<starc::KvLayout> DecodeCosim::clustered_layout(LayoutKind kind, const starc::ClusteredKeys& ck,
+                                                               unsigned n) const {
+  const starc::KvHead& head = kv_.heads[cfg_.head];
+  const auto total = static_cast<unsigned>(head.keys.rows());
+  if (kind == LayoutKind::striped)
+    return std::make_unique<starc::StripedLayout>(head, ck, n, sim_.org(), kv_.fmt, total, cfg_.striped);
+  return std::make_unique<starc::ClusterLayout>(head, ck, n, sim_.org(), kv_.fmt, total);
 }
 
 PolicyStats DecodeCosim::run_policy(std::string_view name) {
   PolicyStats st;
   st.policy = std::string(name);
-  st.layout = layout_for(name);
+  const LayoutKind kind = layout_kind_for(name);
+  st.layout = std::string(layout_kind_name(kind));
   st.mode = std::string(ctrl_mode_name(cfg_.mode));
   st.macab_per_bg.assign(sim_.org().total_bank_groups(), 0);
   auto policy = starc::make_policy(name, cfg_.params);
   policy->reset();
-  const bool cluster_layout = st.layout == "cluster";
   marks_.push_back({cmds_.size(), fmt::format("policy {} layout {} mode {} budget {}", st.policy,
                                               st.layout, st.mode, cfg_.budget)});
   const std::size_t first_cmd = cmds_.size();
@@ -111,7 +143,7 @@ PolicyStats DecodeCosim::run_policy(std::string_view name) {
   const auto& head = kv_.heads[cfg_.head];
   const auto steps = static_cast<unsigned>(head.queries.rows());
   clustered_.reset(new starc::ClusteredKeys(cfg_.params.kmeans));
-  for (unsigned s = 0; s < steps; ++s) run_step(*policy, cluster_layout, s, st);
+  for (unsigned s = 0; s < steps; ++s) run_step(*policy, kind, s, st);
   st.rtl_timing_errors = sim_.timing_error_count() - errors_before;
   // Independent check of this policy's commands from their trace text alone.
   const auto t = Clock::now();
@@ -126,7 +158,8 @@ PolicyStats DecodeCosim::run_policy(std::string_view name) {
 // scores stream into the centroid-match unit in arrival order, one per cycle, each from the
 // cycle after its MVSB result is on the channel's result port; the unit's selection is compared
 // with the golden selection on the golden model's scores. Returns the RTL's scores.
-std::vector<double> DecodeCosim::score_centroids(Step& step, const starc::Policy& policy, unsigned s) {
+std::vector<double> DecodeCosim::score_centroids(Step& step, const starc::Policy& policy, LayoutKind kind,
+                                                 unsigned s) {
   PolicyStats& st = step.st;
   const starc::KvHead& head = kv_.heads[cfg_.head];
   const starc::ClusteredKeys& ck = *policy.clustering();
@@ -134,7 +167,7 @@ std::vector<double> DecodeCosim::score_centroids(Step& step, const starc::Policy
   const unsigned n = total - static_cast<unsigned>(head.queries.rows()) + s + 1;
   const unsigned cpt = sim_.org().cols_per_token(sim_.head_dim());
   if (cmatch_ == nullptr) throw std::logic_error("decode co-simulation: no centroid-match unit");
-  step.use_layout(std::make_unique<starc::ClusterLayout>(head, ck, n, sim_.org(), kv_.fmt, total));
+  step.use_layout(clustered_layout(kind, ck, n));
   const unsigned clusters = ck.clusters();
   if (clusters > static_cast<unsigned>(cmatch_->max_clusters()))
     throw std::invalid_argument(fmt::format("context {}: {} clusters exceed the centroid-match build's {}",
@@ -199,7 +232,7 @@ std::vector<std::uint16_t> DecodeCosim::query_bits(unsigned s) const {
   return qbits;
 }
 
-void DecodeCosim::run_step(starc::Policy& policy, bool cluster_layout, unsigned s, PolicyStats& st) {
+void DecodeCosim::run_step(starc::Policy& policy, LayoutKind kind, unsigned s, PolicyStats& st) {
   const auto t_step = Clock::now();
   const WallTime wall_before = st.wall;
   const starc::KvHead& head = kv_.heads[cfg_.head];
@@ -223,7 +256,7 @@ void DecodeCosim::run_step(starc::Policy& policy, bool cluster_layout, unsigned 
   const starc::ScoreRequest req = policy.prepare(keys, cfg_.budget);
   st.wall.host += since(t);
   std::vector<double> device_scores;
-  if (req.what == starc::SelectionCost::centroids) device_scores = score_centroids(step, policy, s);
+  if (req.what == starc::SelectionCost::centroids) device_scores = score_centroids(step, policy, kind, s);
   t = Clock::now();
   const starc::Selection sel = policy.decide(keys, q, cfg_.budget, device_scores);
   st.wall.host += since(t);
@@ -242,7 +275,7 @@ void DecodeCosim::run_step(starc::Policy& policy, bool cluster_layout, unsigned 
     }
   }
   if (!step.layout) {
-    if (cluster_layout) {
+    if (kind != LayoutKind::token_order) {
       t = Clock::now();
       const starc::ClusteredKeys* ck = policy.clustering();
       if (ck == nullptr) {
@@ -250,7 +283,7 @@ void DecodeCosim::run_step(starc::Policy& policy, bool cluster_layout, unsigned 
         ck = clustered_.get();
       }
       st.wall.host += since(t);
-      step.use_layout(std::make_unique<starc::ClusterLayout>(head, *ck, n, o, kv_.fmt, total));
+      step.use_layout(clustered_layout(kind, *ck, n));
     } else {
       starc::TokenLayoutParams tp;
       // The page-metadata region only for a policy that reads it (quest).

@@ -38,12 +38,18 @@
 #include "host/policy.hpp"
 #include "host/cmd_trace.hpp"
 #include "host/report.hpp"
+#include "mapping/striped_layout.hpp"
 
 namespace pim {
 
-// The KV layout a policy runs on (docs/design.md section 4).
-enum class LayoutChoice { automatic, token_order, cluster };
-// "auto" | "token" | "cluster"; throws std::invalid_argument naming the value otherwise.
+// The KV layout a policy runs on (docs/design.md section 4): token order; the paper's cluster
+// layout (clusters contiguous per block); striped (clusters striped across the bank groups,
+// similar clusters in the same rows).
+enum class LayoutKind { token_order, cluster, striped };
+std::string_view layout_kind_name(LayoutKind k);  // "token-order", "cluster", "striped"
+// automatic: striped for a cluster-selecting policy, token order for the others.
+enum class LayoutChoice { automatic, token_order, cluster, striped };
+// "auto" | "token" | "cluster" | "striped"; throws std::invalid_argument naming the value.
 LayoutChoice parse_layout_choice(std::string_view text);
 
 struct DecodeConfig {
@@ -51,6 +57,7 @@ struct DecodeConfig {
   CtrlMode mode = CtrlMode::lockstep;
   // automatic: the policy's own (cluster for a cluster-selecting policy, token order otherwise)
   LayoutChoice layout = LayoutChoice::automatic;
+  starc::StripedParams striped;  // the striped layout's buckets
   starc::PolicyParams params;
   unsigned head = 0;            // which head of the KV source
 };
@@ -71,14 +78,18 @@ class DecodeCosim {
   // an unsupported pair (starc needs the centroid region of the cluster layout, quest the page
   // metadata of the token-order layout).
   std::string layout_for(std::string_view policy) const;
+  LayoutKind layout_kind_for(std::string_view policy) const;
 
   const std::vector<Command>& commands() const { return cmds_; }
   const std::vector<TraceMark>& marks() const { return marks_; }
 
  private:
   struct Step;
-  void run_step(starc::Policy& policy, bool cluster_layout, unsigned s, PolicyStats& st);
-  std::vector<double> score_centroids(Step& step, const starc::Policy& policy, unsigned s);
+  void run_step(starc::Policy& policy, LayoutKind kind, unsigned s, PolicyStats& st);
+  // The clustered layout (cluster or striped) of tokens [0, n).
+  std::unique_ptr<starc::KvLayout> clustered_layout(LayoutKind kind, const starc::ClusteredKeys& ck,
+                                                    unsigned n) const;
+  std::vector<double> score_centroids(Step& step, const starc::Policy& policy, LayoutKind kind, unsigned s);
   std::vector<std::uint16_t> query_bits(unsigned s) const;
 
   ChannelSim& sim_;

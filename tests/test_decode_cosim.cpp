@@ -135,6 +135,25 @@ TEST(DecodeCosim, ClusterLayoutForDenseAndBudgetAboveContext) {
   }
 }
 
+TEST(DecodeCosim, StripedLayoutSelectsWhatTheClusterLayoutSelects) {
+  // Same clusters, so the same selection and recall; the striped layout needs fewer MACABs.
+  const CosimRun c = run(pim::CtrlMode::lockstep, 128, {"starc"}, "cluster");
+  const CosimRun s = run(pim::CtrlMode::lockstep, 128, {"starc"});
+  const auto& sc = c.stats.at("starc");
+  const auto& ss = s.stats.at("starc");
+  expect_clean(sc);
+  expect_clean(ss);
+  EXPECT_EQ(sc.layout, "cluster");
+  EXPECT_EQ(ss.layout, "striped");
+  ASSERT_EQ(sc.steps.size(), ss.steps.size());
+  for (std::size_t i = 0; i < sc.steps.size(); ++i) {
+    EXPECT_EQ(sc.steps[i].selected, ss.steps[i].selected);
+    EXPECT_EQ(sc.steps[i].fidelity.recall, ss.steps[i].fidelity.recall);
+    EXPECT_EQ(sc.steps[i].fidelity.hit_rate, ss.steps[i].fidelity.hit_rate);
+  }
+  EXPECT_LT(ss.commands.at("MACAB"), sc.commands.at("MACAB"));
+}
+
 TEST(DecodeCosim, BadInputIsRejected) {
   auto sim = pim::make_channel_sim_small({});
   pim::CentroidMatchHarness cm(pim::make_centroid_match_s16({}));
@@ -154,6 +173,19 @@ TEST(DecodeCosim, BadInputIsRejected) {
   pim::DecodeCosim clu(*sim, &cm, workload(), cfg);
   EXPECT_THROW(clu.layout_for("quest"), std::invalid_argument);
   EXPECT_THROW(clu.run_policy("nonsense"), std::invalid_argument);
+  cfg.layout = pim::LayoutChoice::striped;
+  pim::DecodeCosim str(*sim, &cm, workload(), cfg);
+  EXPECT_EQ(str.layout_for("starc"), "striped");
+  EXPECT_EQ(str.layout_for("dense"), "striped");
+  EXPECT_THROW(str.layout_for("quest"), std::invalid_argument);
+  cfg.layout = pim::LayoutChoice::automatic;
+  pim::DecodeCosim aut(*sim, &cm, workload(), cfg);
+  EXPECT_EQ(aut.layout_for("starc"), "striped");
+  EXPECT_EQ(aut.layout_for("quest"), "token-order");
+  EXPECT_THROW(pim::parse_layout_choice("stripes"), std::invalid_argument);
+  cfg.layout = pim::LayoutChoice::striped;
+  cfg.striped.buckets = 0;
+  EXPECT_THROW(pim::DecodeCosim(*sim, &cm, workload(), cfg), std::invalid_argument);
 }
 
 }  // namespace
