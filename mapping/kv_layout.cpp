@@ -51,6 +51,7 @@ std::string_view region_name(Region r) {
     case Region::values: return "values";
     case Region::centroids: return "centroids";
     case Region::page_meta: return "page_meta";
+    case Region::groups: return "groups";
   }
   return "?";
 }
@@ -75,10 +76,11 @@ void check_head(const KvHead& head, unsigned n, std::string_view who) {
 }
 
 KvLayout::KvLayout(const pim::Org& org, pim::Fmt fmt, unsigned dim, unsigned tokens,
-                   unsigned capacity, unsigned centroid_slots, unsigned meta_slots)
+                   unsigned capacity, unsigned centroid_slots, unsigned meta_slots,
+                   unsigned group_slots)
     : org_(org), fmt_(fmt), dim_(dim), tokens_(tokens), capacity_(std::max(tokens, capacity)),
       spr_(org.slots_per_row(dim)), cpt_(org.cols_per_token(dim)), image_(org) {
-  const unsigned slots[kRegions] = {capacity_, capacity_, centroid_slots, meta_slots};
+  const unsigned slots[kRegions] = {capacity_, capacity_, centroid_slots, meta_slots, group_slots};
   const unsigned g = org_.total_bank_groups();
   unsigned next = 0;
   for (unsigned r = 0; r < kRegions; ++r) {
@@ -229,7 +231,7 @@ pim::ReadList KvLayout::cost_reads(const Selection& sel) const {
       if (kmeans_block_ == 0) {
         throw std::invalid_argument(fmt::format("{} layout holds no centroids", name()));
       }
-      for (unsigned s = 0; s < sel.context / kmeans_block_ * kmeans_k_; ++s) slots.push_back(s);
+      for (unsigned g = 0; g < sel.context / kmeans_block_ * kmeans_k_; ++g) slots.push_back(centroid_slot(g));
       return slot_reads(Region::centroids, slots);
     case SelectionCost::page_meta:
       if (page_ == 0) {

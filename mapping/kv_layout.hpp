@@ -34,8 +34,8 @@
 
 namespace starc {
 
-enum class Region : std::uint8_t { keys = 0, values = 1, centroids = 2, page_meta = 3 };
-inline constexpr unsigned kRegions = 4;
+enum class Region : std::uint8_t { keys = 0, values = 1, centroids = 2, page_meta = 3, groups = 4 };
+inline constexpr unsigned kRegions = 5;
 std::string_view region_name(Region r);
 
 // A slot's place: global bank group, absolute row index, slot within the BG-row.
@@ -91,6 +91,21 @@ class KvLayout {
     return slot < token_at_.size() ? token_at_[slot] : kNoToken;
   }
 
+  // Centroid slot of cluster g and the cluster in a centroid slot (identity unless the layout
+  // orders its centroids otherwise; kNoToken for an empty slot); the same for the groups'
+  // super-centroids (Region::groups, hierarchical selection).
+  unsigned centroid_slot(unsigned cluster) const {
+    return centroid_slot_.empty() ? cluster : centroid_slot_.at(cluster);
+  }
+  unsigned cluster_at_centroid(unsigned slot) const {
+    if (centroid_slot_.empty()) return slot;
+    return slot < cluster_at_centroid_.size() ? cluster_at_centroid_[slot] : kNoToken;
+  }
+  unsigned group_slot(unsigned group) const { return group_slot_.at(group); }
+  unsigned group_at(unsigned slot) const {
+    return slot < group_at_.size() ? group_at_[slot] : kNoToken;
+  }
+
   SlotAddress slot_address(Region r, unsigned slot) const;
   SlotAddress token_address(unsigned token, Region r = Region::keys) const {
     return slot_address(r, slot_of(token));
@@ -120,9 +135,9 @@ class KvLayout {
   std::vector<unsigned> tokens_read(const pim::ReadList& reads, Region r = Region::keys) const;
 
  protected:
-  // Sizes the four regions: `centroid_slots` and `meta_slots` for `capacity` tokens.
+  // Sizes the regions: `centroid_slots`, `meta_slots` and `group_slots` for `capacity` tokens.
   KvLayout(const pim::Org& org, pim::Fmt fmt, unsigned dim, unsigned tokens, unsigned capacity,
-           unsigned centroid_slots, unsigned meta_slots);
+           unsigned centroid_slots, unsigned meta_slots, unsigned group_slots = 0);
   // Places token token_of_slot[s] in slot s (kNoToken for an empty slot) and writes the keys
   // and values of tokens [0, tokens()) of `head` to the image.
   void place(const KvHead& head, std::vector<unsigned> token_of_slot);
@@ -132,6 +147,8 @@ class KvLayout {
   unsigned kmeans_block_ = 0;  // cluster layout: tokens per block
   unsigned kmeans_k_ = 0;      // cluster layout: clusters per block
   unsigned page_ = 0;          // token layout: tokens per Quest page
+  // Layouts that order their centroids: cluster -> centroid slot and back; group -> slot and back.
+  std::vector<unsigned> centroid_slot_, cluster_at_centroid_, group_slot_, group_at_;
 
  private:
   pim::Org org_;

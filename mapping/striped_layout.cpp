@@ -15,6 +15,7 @@ unsigned ceil_div(unsigned a, unsigned b) { return (a + b - 1) / b; }
 
 struct StripedLayout::Sizing {
   unsigned capacity_tokens = 0, row_slots = 0, data_rows = 0, tail_rows = 0, centroid_slots = 0;
+  unsigned group_slots = 0;
   unsigned region_slots() const { return (data_rows + tail_rows) * row_slots; }
 };
 
@@ -33,8 +34,17 @@ StripedLayout::Sizing StripedLayout::size_regions(const KvHead& head, const Clus
   Sizing s;
   s.capacity_tokens = std::max(n, capacity);
   s.row_slots = org.total_bank_groups() * org.slots_per_row(static_cast<unsigned>(head.keys.cols()));
-  s.centroid_slots = s.capacity_tokens / c.params().block * c.params().k;
-  s.data_rows = ceil_div(s.capacity_tokens, s.row_slots) + std::min(p.buckets, s.centroid_slots);
+  const unsigned clusters = s.capacity_tokens / c.params().block * c.params().k;
+  const unsigned buckets = std::min(p.buckets, clusters);
+  s.centroid_slots = clusters;
+  if (p.group_centroids) {
+    // Per-group stripes: at most one partial stripe per group and one for the ungrouped.
+    const unsigned g = org.total_bank_groups();
+    const unsigned stripes = ceil_div(clusters, g) + buckets + 1;
+    s.centroid_slots = ceil_div(stripes, s.row_slots / g) * s.row_slots;
+    s.group_slots = ceil_div(std::max(buckets, 1u), s.row_slots) * s.row_slots;
+  }
+  s.data_rows = ceil_div(s.capacity_tokens, s.row_slots) + buckets;
   s.tail_rows = ceil_div(c.params().block * (p.sink_block ? 2 : 1), s.row_slots);
   return s;
 }
@@ -61,81 +71,47 @@ StripedLayout::StripedLayout(const KvHead& head, const ClusteredKeys& clusters, 
                              const pim::Org& org, pim::Fmt fmt, const StripedParams& p,
                              const Sizing& s)
     : KvLayout(org, fmt, static_cast<unsigned>(head.keys.cols()), n, s.region_slots(),
-               s.centroid_slots, 0) {
+               s.centroid_slots, 0, s.group_slots) {
   kmeans_block_ = clusters.params().block;
   kmeans_k_ = clusters.params().k;
   const unsigned d = head_dim();
   const unsigned rs = row_slots();
   std::vector<unsigned> order(s.region_slots(), kNoToken);
 
-  // Buckets of similar clusters, in global id order.
-  struct Bucket {
-    Eigen::VectorXd sum;  // size-weighted sum of raw centroids
-    double size = 0;
-    unsigned row = 0, fill = 0;
-  };
-  std::vector<Bucket> buckets;
-  Eigen::VectorXd total = Eigen::VectorXd::Zero(d);
-  double total_size = 0;
-  unsigned next_row = 0;
-  bucket_of_.assign(clusters.clusters(), kNoToken);
+  // Buckets of similar clusters (the groups of centroid_groups.hpp), replayed in global id
+  // order: a bucket takes the next free row when its first cluster arrives and when its row is
+  // full.
+  const CentroidGroups groups = group_clusters(clusters, p.grouping());
   const Matrix& cents = clusters.centroids();
   const unsigned k = clusters.params().k;
+  std::vector<unsigned> bucket_row, bucket_fill;
+  unsigned next_row = 0;
+  bucket_of_ = groups.group_of;
   tail_row_ = s.data_rows;
   unsigned sink_fill = p.sink_block ? clusters.params().block : 0;  // after the open block
-  long small_bucket = -1;
-  for (unsigned b = 0; b < clusters.blocks(); ++b) {
-    for (unsigned j = 0; j < k; ++j) {
-      const unsigned g = b * k + j;
-      total += cents.row(g).transpose().cast<double>() * clusters.size(g);
-      total_size += clusters.size(g);
-    }
-    if (b == 0 && p.sink_block) {
-      for (unsigned j = 0; j < k; ++j) {
-        for (unsigned t : clusters.members(j)) {
-          order.at(stripe_slot(tail_row_ + sink_fill / rs, sink_fill % rs)) = t;
-          ++sink_fill;
-        }
+  for (unsigned g = 0; g < clusters.clusters(); ++g) {
+    const unsigned b = groups.group_of[g];
+    if (g / k == 0 && p.sink_block) {
+      for (unsigned t : clusters.members(g)) {
+        order.at(stripe_slot(tail_row_ + sink_fill / rs, sink_fill % rs)) = t;
+        ++sink_fill;
       }
       continue;
     }
-    const Eigen::VectorXd mean = total / std::max(total_size, 1.0);
-    for (unsigned j = 0; j < k; ++j) {
-      const unsigned g = b * k + j;
-      const unsigned size = clusters.size(g);
-      if (size == 0) continue;
-      const Eigen::VectorXd raw = cents.row(g).transpose().cast<double>();
-      const Eigen::VectorXd c = raw - mean;
-      long best = -1;
-      double best_sim = -2.0;
-      const bool is_small = size < p.small && (small_bucket >= 0 || buckets.size() < p.buckets);
-      if (is_small && small_bucket >= 0) {
-        best = small_bucket;
-        best_sim = 2.0;
+    if (b == CentroidGroups::kNoGroup) continue;  // empty cluster
+    if (b == bucket_row.size()) {
+      bucket_row.push_back(next_row++);
+      bucket_fill.push_back(0);
+    }
+    for (unsigned t : clusters.members(g)) {
+      if (bucket_fill[b] == rs) {
+        bucket_row[b] = next_row++;
+        bucket_fill[b] = 0;
       }
-      for (std::size_t i = 0; i < buckets.size() && !is_small; ++i) {
-        if (static_cast<long>(i) == small_bucket) continue;
-        const Eigen::VectorXd bc = buckets[i].sum / buckets[i].size - mean;
-        const double den = c.norm() * bc.norm();
-        const double sim = den > 0 ? c.dot(bc) / den : 0.0;
-        if (sim > best_sim) { best_sim = sim; best = static_cast<long>(i); }
-      }
-      if (best < 0 || (best_sim < p.threshold && buckets.size() < p.buckets)) {
-        buckets.push_back({Eigen::VectorXd::Zero(d), 0.0, next_row++, 0});
-        best = static_cast<long>(buckets.size()) - 1;
-        if (is_small) small_bucket = best;
-      }
-      Bucket& bk = buckets[static_cast<std::size_t>(best)];
-      bk.sum += raw * size;
-      bk.size += size;
-      bucket_of_[g] = static_cast<unsigned>(best);
-      for (unsigned t : clusters.members(g)) {
-        if (bk.fill == rs) { bk.row = next_row++; bk.fill = 0; }
-        order.at(stripe_slot(bk.row, bk.fill++)) = t;
-      }
+      order.at(stripe_slot(bucket_row[b], bucket_fill[b]++)) = t;
     }
   }
-  buckets_ = static_cast<unsigned>(buckets.size());
+  buckets_ = groups.groups();
   rows_used_ = next_row;
   if (rows_used_ > s.data_rows) throw std::logic_error("striped layout: bucket rows overflow");
   // The open block's tokens in the tail rows, token j of the block at stripe position j.
@@ -144,8 +120,40 @@ StripedLayout::StripedLayout(const KvHead& head, const ClusteredKeys& clusters, 
     order.at(stripe_slot(tail_row_ + j / rs, j % rs)) = t;
   }
   place(head, std::move(order));
+  if (!p.group_centroids) {
+    for (unsigned g = 0; g < clusters.clusters(); ++g) {
+      write_vector(Region::centroids, g, std::span<const float>(cents.row(g).data(), d));
+    }
+    return;
+  }
+  // Per-group centroid stripes, allocated in cluster id order; the ungrouped clusters (block 0,
+  // empty clusters) use stripe list `groups()`.
+  const unsigned bgs = org.total_bank_groups(), spr = slots_per_row();
+  auto stripe_position = [&](unsigned stripe, unsigned pos) {  // pos < bank groups
+    return ((stripe / spr) * bgs + pos) * spr + stripe % spr;
+  };
+  std::vector<unsigned> open(groups.groups() + 1, kNoToken), fill(groups.groups() + 1, 0);
+  unsigned next_stripe = 0;
+  centroid_slot_.assign(clusters.clusters(), kNoToken);
+  cluster_at_centroid_.assign(region_slots(Region::centroids), kNoToken);
   for (unsigned g = 0; g < clusters.clusters(); ++g) {
-    write_vector(Region::centroids, g, std::span<const float>(cents.row(g).data(), d));
+    const unsigned b = groups.group_of[g] == CentroidGroups::kNoGroup ? groups.groups() : groups.group_of[g];
+    if (open[b] == kNoToken || fill[b] == bgs) {
+      open[b] = next_stripe++;
+      fill[b] = 0;
+    }
+    const unsigned slot = stripe_position(open[b], fill[b]++);
+    centroid_slot_[g] = slot;
+    cluster_at_centroid_.at(slot) = g;
+    write_vector(Region::centroids, slot, std::span<const float>(cents.row(g).data(), d));
+  }
+  group_slot_.assign(groups.groups(), kNoToken);
+  group_at_.assign(region_slots(Region::groups), kNoToken);
+  for (unsigned i = 0; i < groups.groups(); ++i) {
+    const unsigned slot = stripe_position(i / bgs, i % bgs);
+    group_slot_[i] = slot;
+    group_at_.at(slot) = i;
+    write_vector(Region::groups, slot, std::span<const float>(groups.centroids.row(i).data(), d));
   }
 }
 

@@ -29,11 +29,20 @@
 // cluster layout: at most `block` tokens per completed block); tokens of earlier blocks never
 // move, since earlier decisions do not depend on later blocks.
 //
+// The buckets are the groups of mapping/centroid_groups.hpp (the same function, so the layout
+// and the hierarchical selection agree on them).
+//
 // Every row but each bucket's current one is full, so the key region needs at most
-// ceil(capacity / row) + buckets + tail rows. The centroid region is the cluster layout's
-// (centroid g in slot g): consecutive centroids fill whole rows, scored with full masks.
+// ceil(capacity / row) + buckets + tail rows. Centroids: by default the cluster layout's
+// (centroid g in slot g): consecutive centroids fill whole rows, scored with full masks. With
+// `group_centroids` (hierarchical selection) each group's centroids fill their own centroid
+// stripes (a stripe: one slot index in every bank group of one row, G centroids, read by
+// cols_per_token full-mask MACABs), the clusters without a group (block 0) theirs, allocated in
+// cluster id order; and the groups' super-centroids fill the group region densely (group i at
+// stripe position i of row 0, 1, ...).
 #pragma once
 
+#include "mapping/centroid_groups.hpp"
 #include "mapping/kmeans.hpp"
 #include "mapping/kv_layout.hpp"
 
@@ -44,6 +53,8 @@ struct StripedParams {
   double threshold = 0.5;   // cosine of centred centroids to join a bucket
   unsigned small = 0;       // clusters with fewer members share one bucket of their own (0: off)
   bool sink_block = true;   // block 0 (the attention sinks) shares the tail row
+  bool group_centroids = false;  // centroids in per-group stripes, super-centroid region
+  GroupingParams grouping() const { return {buckets, threshold, small, sink_block}; }
 };
 
 // Throws std::invalid_argument naming the bad parameter.
