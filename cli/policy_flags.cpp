@@ -19,6 +19,13 @@ void add_policy_options(CLI::App& cmd, PolicyFlags& f) {
   cmd.add_option("--page", f.page, "quest: page size in tokens")->capture_default_str();
   cmd.add_option("--sparq-r", f.sparq_r, "tokenwise: query dimensions r (0: D/8)")->capture_default_str();
   cmd.add_option("--threads", f.threads, "starc: clustering threads")->capture_default_str();
+  cmd.add_option("--selection", f.selection,
+                 "starc: flat (score every centroid, the paper's) or hier (score the groups' "
+                 "super-centroids, then only the chosen groups' centroids; striped layout)")
+      ->capture_default_str();
+  cmd.add_option("--hier-cover", f.hier_cover,
+                 "starc, hier: the chosen groups hold about this many times the clusters' budget")
+      ->capture_default_str();
 }
 
 starc::PolicyParams policy_params(const PolicyFlags& f, unsigned max_block) {
@@ -33,6 +40,10 @@ starc::PolicyParams policy_params(const PolicyFlags& f, unsigned max_block) {
   if (f.page == 0) throw std::invalid_argument("--page: must be >= 1");
   if (f.threads == 0 || f.threads > 256)
     throw std::invalid_argument(fmt::format("--threads: {} is not in 1..256", f.threads));
+  if (f.selection != "flat" && f.selection != "hier")
+    throw std::invalid_argument(fmt::format("--selection: '{}' (expected flat or hier)", f.selection));
+  if (!(f.hier_cover >= 1.0 && f.hier_cover <= 64.0))
+    throw std::invalid_argument(fmt::format("--hier-cover: {} is not in [1, 64]", f.hier_cover));
   starc::PolicyParams p;
   p.kmeans.block = f.block;
   p.kmeans.k = f.clusters;
@@ -40,6 +51,8 @@ starc::PolicyParams policy_params(const PolicyFlags& f, unsigned max_block) {
   p.page = f.page;
   p.sparq_r = f.sparq_r;
   p.threads = f.threads;
+  p.hierarchical = f.selection == "hier";
+  p.hier_cover = f.hier_cover;
   return p;
 }
 

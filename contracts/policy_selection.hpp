@@ -12,6 +12,7 @@ namespace starc {
 enum class SelectionCost {
   none,       // dense, oracle
   centroids,  // starc: every centroid of the clustered blocks, scored in dot mode
+  groups,     // starc, hierarchical: the super-centroids of the cluster groups (first round)
   page_meta,  // quest: min/max key metadata of every page
   dims,       // tokenwise: the chosen query dimensions of every key
 };

@@ -68,8 +68,10 @@ void check_select_args(std::string_view policy, const Eigen::Ref<const Matrix>& 
 
 ScoreRequest Policy::prepare(const Eigen::Ref<const Matrix>&, unsigned) { return {}; }
 
+ScoreRequest Policy::next_round(const ScoreResult&) { return {}; }
+
 Selection Policy::decide(const Eigen::Ref<const Matrix>& keys, std::span<const float> q,
-                         unsigned budget, std::span<const double>) {
+                         unsigned budget, const ScoreResult&) {
   return select(keys, q, budget);
 }
 

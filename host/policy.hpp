@@ -25,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "mapping/centroid_groups.hpp"
 #include "mapping/kmeans.hpp"
 #include "contracts/kv_source.hpp"
 #include "contracts/pim_arith.hpp"
@@ -38,13 +39,33 @@ struct PolicyParams {
   unsigned page = 16;             // quest page size
   unsigned sparq_r = 0;           // tokenwise dimensions; 0: D / 8
   unsigned threads = 1;           // starc clustering threads
+  // starc: hierarchical selection (first the groups' super-centroids, then the centroids of the
+  // chosen groups) instead of scoring every centroid; the groups' token count must cover
+  // `hier_cover` x the clusters' share of the budget.
+  bool hierarchical = false;
+  double hier_cover = 2.0;
+  GroupingParams grouping;        // starc, hierarchical: the groups (as the striped layout's)
 };
 
-// What a policy's selection scores on the device before it decides (docs/design.md section 5,
-// step 2): the engine runs that phase on the RTL and hands the scores to decide().
+// One round of device scoring a policy asks for before it decides (docs/design.md section 5,
+// step 2): the engine scores the stored vectors `ids` (ascending) of the region `what` names on
+// the RTL, and the centroid-match unit fills `budget` over `sizes` in descending score order.
 struct ScoreRequest {
-  SelectionCost what = SelectionCost::none;  // centroids: the stored centroids of clustering()
-  unsigned count = 0;                        // vectors to score (0: nothing)
+  SelectionCost what = SelectionCost::none;  // centroids or groups; none: nothing to score
+  std::vector<unsigned> ids;
+  std::vector<unsigned> sizes;  // per id, what the budget fill counts (at most 255)
+  unsigned budget = 0;
+};
+struct ScorePick {
+  unsigned id = 0, take = 0;
+  bool operator==(const ScorePick&) const = default;
+};
+// The device's answer to a ScoreRequest.
+struct ScoreResult {
+  SelectionCost what = SelectionCost::none;  // the request's
+  std::vector<unsigned> ids;     // the request's
+  std::vector<double> scores;    // per requested id, in the request's order
+  std::vector<ScorePick> picks;  // the unit's budget fill, in selection order
 };
 
 class Policy {
@@ -56,13 +77,15 @@ class Policy {
   virtual SelectionCost selection_cost() const = 0;
   // Starts a new head.
   virtual void reset() {}
-  // A step in two parts, for an engine that scores on the device. prepare() brings the policy's
-  // state up to keys[0, n) (STARC clusters the completed blocks) and says what must be scored;
-  // decide() selects given those scores (empty when nothing was asked). Default: nothing to
-  // score, decide() = select().
+  // A step in rounds, for an engine that scores on the device. prepare() brings the policy's
+  // state up to keys[0, n) (STARC clusters the completed blocks) and says what to score first;
+  // next_round() what to score after a round (nothing: decide); decide() selects given the last
+  // round's result (empty when nothing was asked). Default: nothing to score, decide() =
+  // select().
   virtual ScoreRequest prepare(const Eigen::Ref<const Matrix>& keys, unsigned budget);
+  virtual ScoreRequest next_round(const ScoreResult& last);
   virtual Selection decide(const Eigen::Ref<const Matrix>& keys, std::span<const float> q,
-                           unsigned budget, std::span<const double> device_scores);
+                           unsigned budget, const ScoreResult& last);
   // Selection for query q (D elements) over keys[0, n), n = keys.rows() >= 1, budget >= 1,
   // with every score computed on the host.
   virtual Selection select(const Eigen::Ref<const Matrix>& keys, std::span<const float> q,

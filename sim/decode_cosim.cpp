@@ -35,6 +35,12 @@ std::vector<unsigned> read_slots(const RowRead& rr, unsigned cpt) {
   return s;
 }
 
+// The policies group clusters as the striped layout does.
+DecodeConfig with_grouping(DecodeConfig cfg) {
+  cfg.params.grouping = cfg.striped.grouping();
+  return cfg;
+}
+
 }  // namespace
 
 std::string_view layout_kind_name(LayoutKind k) {
@@ -61,7 +67,6 @@ struct DecodeCosim::Step {
   LockstepEngine engine;
   std::unique_ptr<starc::KvLayout> layout;
   std::uint64_t start = 0;            // first cycle of the step
-  std::optional<CentroidSelection> unit_sel;  // the centroid-match unit's selection
   std::uint64_t sel_end = 0;          // cycle the selection is known
   bool sel_ran = false, q_in_buffer = false;
 
@@ -78,7 +83,7 @@ struct DecodeCosim::Step {
 
 DecodeCosim::DecodeCosim(ChannelSim& channel, CentroidMatchHarness* cmatch,
                          const starc::KvSource& kv, const DecodeConfig& cfg)
-    : sim_(channel), cmatch_(cmatch), kv_(kv), cfg_(cfg),
+    : sim_(channel), cmatch_(cmatch), kv_(kv), cfg_(with_grouping(cfg)),
       ctl_(channel.org(), channel.timing(), cfg.mode, channel.head_dim()) {
   if (cfg.budget == 0) throw std::invalid_argument("--budget: must be >= 1");
   if (cfg.head >= kv.heads.size())
@@ -108,6 +113,9 @@ LayoutKind DecodeCosim::layout_kind_for(std::string_view policy) const {
   }
   if (cost == starc::SelectionCost::centroids && k == LayoutKind::token_order)
     throw std::invalid_argument(fmt::format("--layout token: {} needs a clustered layout (its centroid region)", policy));
+  if (cost == starc::SelectionCost::centroids && cfg_.params.hierarchical && k != LayoutKind::striped)
+    throw std::invalid_argument(fmt::format("--layout {}: the hierarchical selection of {} needs the striped layout "
+                                            "(its group regions)", layout_kind_name(k), policy));
   if (cost == starc::SelectionCost::page_meta && k != LayoutKind::token_order)
     throw std::invalid_argument(fmt::format("--layout {}: {} needs the token-order layout (its page metadata)",
                                             layout_kind_name(k), policy));
@@ -122,8 +130,11 @@ std::unique_ptr<starc::KvLayout> DecodeCosim::clustered_layout(LayoutKind kind, 
                                                                unsigned n) const {
   const starc::KvHead& head = kv_.heads[cfg_.head];
   const auto total = static_cast<unsigned>(head.keys.rows());
-  if (kind == LayoutKind::striped)
-    return std::make_unique<starc::StripedLayout>(head, ck, n, sim_.org(), kv_.fmt, total, cfg_.striped);
+  if (kind == LayoutKind::striped) {
+    starc::StripedParams p = cfg_.striped;
+    p.group_centroids = cfg_.params.hierarchical;  // the hierarchical selection's regions
+    return std::make_unique<starc::StripedLayout>(head, ck, n, sim_.org(), kv_.fmt, total, p);
+  }
   return std::make_unique<starc::ClusterLayout>(head, ck, n, sim_.org(), kv_.fmt, total);
 }
 
@@ -154,12 +165,14 @@ PolicyStats DecodeCosim::run_policy(std::string_view name) {
   return st;
 }
 
-// STARC's selection phase: the banks score every centroid (dot mode) on the cluster layout; the
-// scores stream into the centroid-match unit in arrival order, one per cycle, each from the
-// cycle after its MVSB result is on the channel's result port; the unit's selection is compared
-// with the golden selection on the golden model's scores. Returns the RTL's scores.
-std::vector<double> DecodeCosim::score_centroids(Step& step, const starc::Policy& policy, LayoutKind kind,
-                                                 unsigned s) {
+// One round of a policy's selection phase (STARC: its centroids, or in the hierarchical
+// selection first the groups' super-centroids): the banks score the requested vectors (dot
+// mode) on the step's clustered layout; the scores stream into the centroid-match unit in
+// arrival order, one per cycle, each from the cycle after its MVSB result is on the channel's
+// result port; the unit's selection is compared with the golden selection on the golden
+// model's scores. A later round starts the cycle after the unit of the previous one is done.
+starc::ScoreResult DecodeCosim::score_round(Step& step, const starc::Policy& policy, const starc::ScoreRequest& req,
+                                            LayoutKind kind, unsigned s) {
   PolicyStats& st = step.st;
   const starc::KvHead& head = kv_.heads[cfg_.head];
   const starc::ClusteredKeys& ck = *policy.clustering();
@@ -167,62 +180,75 @@ std::vector<double> DecodeCosim::score_centroids(Step& step, const starc::Policy
   const unsigned n = total - static_cast<unsigned>(head.queries.rows()) + s + 1;
   const unsigned cpt = sim_.org().cols_per_token(sim_.head_dim());
   if (cmatch_ == nullptr) throw std::logic_error("decode co-simulation: no centroid-match unit");
-  step.use_layout(clustered_layout(kind, ck, n));
-  const unsigned clusters = ck.clusters();
-  if (clusters > static_cast<unsigned>(cmatch_->max_clusters()))
+  if (!step.layout) step.use_layout(clustered_layout(kind, ck, n));
+  const starc::KvLayout& layout = *step.layout;
+  const bool groups = req.what == starc::SelectionCost::groups;
+  const starc::Region region = groups ? starc::Region::groups : starc::Region::centroids;
+  const auto count = static_cast<unsigned>(req.ids.size());
+  if (count > static_cast<unsigned>(cmatch_->max_clusters()))
     throw std::invalid_argument(fmt::format("context {}: {} clusters exceed the centroid-match build's {}",
-                                            n, clusters, cmatch_->max_clusters()));
-  starc::Selection cost;
-  cost.context = n;
-  cost.cost = starc::SelectionCost::centroids;
+                                            n, count, cmatch_->max_clusters()));
+  // Request position of each id, and the slots to read.
+  std::vector<unsigned> slots;
+  std::vector<unsigned> pos_of(groups ? layout.region_slots(region) : ck.clusters(), starc::KvLayout::kNoToken);
+  for (unsigned i = 0; i < count; ++i) {
+    const unsigned id = req.ids[i];
+    slots.push_back(groups ? layout.group_slot(id) : layout.centroid_slot(id));
+    pos_of.at(id) = i;
+  }
   PhaseRequest pr;
   pr.mode = Mode::dot;
-  pr.reads = step.layout->cost_reads(cost);
-  pr.query = query_bits(s);
-  const PhaseResult r = step.engine.run(pr, step.start);
+  pr.reads = layout.slot_reads(region, slots);
+  if (!step.q_in_buffer) pr.query = query_bits(s);
+  const PhaseResult r = step.engine.run(pr, step.sel_ran ? step.sel_end + 1 : step.start);
   std::vector<CentroidEntry> rtl_entries, gold_entries;
   std::vector<int> gaps;
-  std::vector<double> scores(clusters, 0.0);
+  starc::ScoreResult out;
+  out.what = req.what;
+  out.ids = req.ids;
+  out.scores.assign(count, 0.0);
+  std::vector<bool> seen(count, false);
   std::uint64_t next_free = 0, first_entry = 0;
   for (std::size_t k = 0; k < r.rtl.size() && k < r.gold.size(); ++k) {
     const RowRead& rr = pr.reads.at(r.sched.result_source.at(k));
-    const unsigned base = read_base_slot(*step.layout, starc::Region::centroids, rr);
+    const unsigned base = read_base_slot(layout, region, rr);
     for (unsigned slot : read_slots(rr, cpt)) {
-      const unsigned g = base + slot;
-      if (g >= clusters) continue;
-      const auto size = static_cast<std::uint8_t>(ck.size(g));
-      rtl_entries.push_back({static_cast<std::uint16_t>(g), r.rtl[k].words.at(slot), size});
-      gold_entries.push_back({static_cast<std::uint16_t>(g), r.gold[k].words.at(slot), size});
-      scores[g] = float_of(r.rtl[k].words.at(slot));
+      const unsigned id = groups ? layout.group_at(base + slot) : layout.cluster_at_centroid(base + slot);
+      if (id == starc::KvLayout::kNoToken || id >= pos_of.size() || pos_of[id] == starc::KvLayout::kNoToken) continue;
+      const unsigned i = pos_of[id];
+      if (seen[i]) throw std::logic_error(fmt::format("starc: id {} scored twice", id));
+      seen[i] = true;
+      const auto size = static_cast<std::uint8_t>(req.sizes.at(i));
+      rtl_entries.push_back({static_cast<std::uint16_t>(id), r.rtl[k].words.at(slot), size});
+      gold_entries.push_back({static_cast<std::uint16_t>(id), r.gold[k].words.at(slot), size});
+      out.scores[i] = float_of(r.rtl[k].words.at(slot));
       const std::uint64_t at = std::max(r.rtl[k].cycle + 1, next_free);
       if (rtl_entries.size() == 1) first_entry = at;
       gaps.push_back(rtl_entries.size() == 1 ? 0 : static_cast<int>(at - next_free));
       next_free = at + 1;
     }
   }
-  if (rtl_entries.size() != clusters)
-    throw std::logic_error(fmt::format("starc: {} centroid scores for {} clusters", rtl_entries.size(), clusters));
-  const unsigned recent = n - ck.clustered_tokens();
-  const std::uint32_t unit_budget = cfg_.budget - recent;
+  if (rtl_entries.size() != count)
+    throw std::logic_error(fmt::format("starc: {} scores for {} requested vectors", rtl_entries.size(), count));
   auto t = Clock::now();
-  const CentroidMatchRun run = cmatch_->select(rtl_entries, unit_budget, gaps, 0);
+  const CentroidMatchRun run = cmatch_->select(rtl_entries, req.budget, gaps, 0);
   st.wall.verilator += since(t);
   t = Clock::now();
-  const CentroidSelection gold = select_centroids(gold_entries, unit_budget, cmatch_->max_sel());
+  const CentroidSelection gold = select_centroids(gold_entries, req.budget, cmatch_->max_sel());
   st.wall.golden += since(t);
   ++st.cmatch_compared;
   if (!(run.selection == gold) || cmatch_->got_error()) {
     ++st.cmatch_mismatches;
     if (st.cmatch_first_mismatch.empty())
-      st.cmatch_first_mismatch = fmt::format("step {}: RTL selected {} clusters, golden {}{}", s,
-                                             run.selection.clusters.size(), gold.clusters.size(),
+      st.cmatch_first_mismatch = fmt::format("step {}: RTL selected {} {}, golden {}{}", s, run.selection.clusters.size(),
+                                             groups ? "groups" : "clusters", gold.clusters.size(),
                                              cmatch_->got_error() ? " (RTL $error)" : "");
   }
-  step.unit_sel = run.selection;
+  for (const auto& c : run.selection.clusters) out.picks.push_back({c.id, c.take});
   st.cmatch_cycles += run.cycles;
   step.sel_end = first_entry + run.cycles - 1;
   step.sel_ran = step.q_in_buffer = true;
-  return scores;
+  return out;
 }
 
 std::vector<std::uint16_t> DecodeCosim::query_bits(unsigned s) const {
@@ -250,28 +276,32 @@ void DecodeCosim::run_step(starc::Policy& policy, LayoutKind kind, unsigned s, P
   Step step(*this, st);
   step.start = step.engine.next_start();
 
-  // Selection: what the policy scores on the device (STARC: its centroids, through the
-  // centroid-match unit), then its decision on those scores.
+  // Selection: the rounds the policy scores on the device (STARC: its centroids, through the
+  // centroid-match unit; hierarchical: the groups first), then its decision on the last one.
   auto t = Clock::now();
-  const starc::ScoreRequest req = policy.prepare(keys, cfg_.budget);
+  starc::ScoreRequest req = policy.prepare(keys, cfg_.budget);
   st.wall.host += since(t);
-  std::vector<double> device_scores;
-  if (req.what == starc::SelectionCost::centroids) device_scores = score_centroids(step, policy, kind, s);
+  starc::ScoreResult last;
+  while (req.what != starc::SelectionCost::none) {
+    last = score_round(step, policy, req, kind, s);
+    t = Clock::now();
+    req = policy.next_round(last);
+    st.wall.host += since(t);
+  }
   t = Clock::now();
-  const starc::Selection sel = policy.decide(keys, q, cfg_.budget, device_scores);
+  const starc::Selection sel = policy.decide(keys, q, cfg_.budget, last);
   st.wall.host += since(t);
-  if (step.unit_sel) {
+  if (last.what == starc::SelectionCost::centroids) {
     // The policy's budget fill on the RTL scores must be what the unit chose.
-    const CentroidSelection& unit = *step.unit_sel;
-    bool same = sel.clusters.size() == unit.clusters.size();
+    bool same = sel.clusters.size() == last.picks.size();
     for (std::size_t i = 0; same && i < sel.clusters.size(); ++i)
-      same = sel.clusters[i].cluster == unit.clusters[i].id && sel.clusters[i].taken == unit.clusters[i].take;
+      same = sel.clusters[i].cluster == last.picks[i].id && sel.clusters[i].taken == last.picks[i].take;
     ++st.cmatch_compared;
     if (!same) {
       ++st.cmatch_mismatches;
       if (st.cmatch_first_mismatch.empty())
         st.cmatch_first_mismatch = fmt::format("step {}: policy fill ({} clusters) differs from the unit's ({})", s,
-                                               sel.clusters.size(), unit.clusters.size());
+                                               sel.clusters.size(), last.picks.size());
     }
   }
   if (!step.layout) {

@@ -89,7 +89,8 @@ class DecodeCosim {
   // The clustered layout (cluster or striped) of tokens [0, n).
   std::unique_ptr<starc::KvLayout> clustered_layout(LayoutKind kind, const starc::ClusteredKeys& ck,
                                                     unsigned n) const;
-  std::vector<double> score_centroids(Step& step, const starc::Policy& policy, LayoutKind kind, unsigned s);
+  starc::ScoreResult score_round(Step& step, const starc::Policy& policy, const starc::ScoreRequest& req,
+                                 LayoutKind kind, unsigned s);
   std::vector<std::uint16_t> query_bits(unsigned s) const;
 
   ChannelSim& sim_;

@@ -195,9 +195,12 @@ TEST(Policies, StarcAttendsRecentTokensAndUsesTheScorer) {
   const unsigned budget = 10 + p.clusters().size(7);
   const ScoreRequest req = p.prepare(h.keys, budget);
   ASSERT_EQ(req.what, SelectionCost::centroids);
-  ASSERT_EQ(req.count, p.clusters().clusters());
-  std::vector<double> sc(req.count, 0.0);
-  sc[7] = 1.0;
+  ASSERT_EQ(req.ids.size(), p.clusters().clusters());
+  ScoreResult sc;
+  sc.what = req.what;
+  sc.ids = req.ids;
+  sc.scores.assign(req.ids.size(), 0.0);
+  sc.scores[7] = 1.0;
   s = p.decide(h.keys, query(h, 0), budget, sc);
   ASSERT_FALSE(s.clusters.empty());
   EXPECT_EQ(s.clusters[0].cluster, 7u);
