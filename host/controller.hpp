@@ -2,17 +2,19 @@
 // (pim::ReadList) into a timed command stream, issuing every command as early as the timing
 // table allows.
 //
-// Modes:
-// - lockstep: rows are walked in rounds (a round = one row index, each bank group at most
-//   once); PREA closes the previous round, ACTAB opens the row in every bank, one MACAB per
-//   column of the union of the round's columns, masked to the bank groups that need it.
-// - per-bg: every bank group walks its own reads; its 4 banks are closed and opened with
-//   single-bank PRE/ACT while other bank groups keep the MACAB stream busy; a MACAB serves
-//   every ready bank group that still needs its column (the column needed by the most ready
-//   groups is chosen, ties to the lower column).
+// The controller is the shared skeleton of every mode; the mode is a row policy
+// (host/row_policy.hpp), found by name, that decides how the reads are walked:
+// - lockstep (host/row_policy_lockstep.cpp): rows are walked in rounds (a round = one row
+//   index, each bank group at most once); PREA closes the previous round, ACTAB opens the row
+//   in every bank, one MACAB per column of the union of the round's columns, masked to the bank
+//   groups that need it.
+// - per-bg (host/row_policy_per_bg.cpp): every bank group walks its own reads; its 4 banks are
+//   closed and opened with single-bank PRE/ACT while other bank groups keep the MACAB stream
+//   busy; a MACAB serves every ready bank group that still needs its column (the column needed
+//   by the most ready groups is chosen, ties to the lower column).
 // Work-conserving: the schedule is built cycle by cycle, and at every cycle where some pending
 // command is legal (TimingState::check) one is issued; priorities: MACAB, row commands
-// (oldest read first, PRE before ACT), then WRGB/MVGB, then MVSB.
+// (both chosen by the row policy), then WRGB/MVGB, then MVSB.
 //
 // Data flow per phase: dot mode starts with WRGB of the query (banks x cols_per_token
 // commands; the global buffer is shared by all bank groups); after the last MACAB of a read,
@@ -24,6 +26,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -31,13 +34,14 @@
 #include "contracts/pim_command.hpp"
 #include "contracts/pim_org.hpp"
 #include "contracts/read_list.hpp"
+#include "host/row_policy.hpp"
 #include "host/timing_state.hpp"
 
 namespace pim {
 
 enum class CtrlMode { lockstep, per_bg };
 CtrlMode parse_ctrl_mode(std::string_view text);  // "lockstep" / "per-bg", throws otherwise
-std::string_view ctrl_mode_name(CtrlMode m);
+std::string_view ctrl_mode_name(CtrlMode m);       // also the mode's row policy name
 
 struct PhaseRequest {
   Mode mode = Mode::dot;
@@ -60,6 +64,8 @@ struct PhaseSchedule {
 class Controller {
  public:
   Controller(const Org& org, const Timing& timing, CtrlMode mode, unsigned head_dim);
+  // With the row policy of that name (make_row_policy); throws std::invalid_argument if unknown.
+  Controller(const Org& org, const Timing& timing, std::string_view row_policy, unsigned head_dim);
 
   // Schedules one phase; its first command is at or after `start` and after every command
   // already issued. Throws std::invalid_argument naming a bad read.
@@ -70,11 +76,10 @@ class Controller {
 
  private:
   void validate(const PhaseRequest& phase) const;
-  bool try_issue(Command& c, std::uint64_t cycle, PhaseSchedule& out);
 
   Org org_;
   Timing timing_;
-  CtrlMode mode_;
+  std::unique_ptr<RowPolicy> policy_;
   unsigned head_dim_;
   unsigned cpt_;
   unsigned slots_;

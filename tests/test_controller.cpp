@@ -189,4 +189,33 @@ TEST(Controller, RejectsBadReads) {
   EXPECT_THROW(pim::parse_ctrl_mode("fast"), std::invalid_argument);
 }
 
+// Every --mode name is a registered row policy, the by-name constructor schedules exactly like
+// the CtrlMode one, and an unknown name is rejected naming the known ones.
+TEST(Controller, ModesAreRowPoliciesFoundByName) {
+  const pim::Org org = starc::test::small_org();
+  const pim::Timing t = pim::timing_preset("hbm3-pim");
+  EXPECT_EQ(pim::row_policy_names(), (std::vector<std::string>{"lockstep", "per-bg"}));
+  for (auto mode : {pim::CtrlMode::lockstep, pim::CtrlMode::per_bg}) {
+    const std::string name(pim::ctrl_mode_name(mode));
+    SCOPED_TRACE(name);
+    EXPECT_EQ(pim::parse_ctrl_mode(name), mode);
+    pim::Controller by_mode(org, t, mode, 128), by_name(org, t, std::string_view(name), 128);
+    pim::PhaseRequest ph;
+    ph.reads = {pim::RowRead{0, 5, {0, 1}}, pim::RowRead{1, 5, {1}}, pim::RowRead{0, 7, {2}}};
+    const auto a = by_mode.schedule(ph, 0), b = by_name.schedule(ph, 0);
+    ASSERT_EQ(a.cmds.size(), b.cmds.size());
+    for (std::size_t i = 0; i < a.cmds.size(); ++i) {
+      EXPECT_EQ(a.cmds[i].op, b.cmds[i].op);
+      EXPECT_EQ(a.cmds[i].cycle, b.cmds[i].cycle);
+    }
+    EXPECT_EQ(a.result_source, b.result_source);
+  }
+  try {
+    pim::make_row_policy("fast", org);
+    FAIL() << "no exception";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("known: lockstep, per-bg"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
