@@ -42,13 +42,15 @@ struct CosimRun {
 };
 
 CosimRun run(pim::CtrlMode mode, unsigned budget, const std::vector<std::string>& policies,
-        const std::string& layout = "auto") {
+        const std::string& layout = "auto", bool hierarchical = false, double cover = 2.0) {
   auto sim = pim::make_channel_sim_small({pim::Fmt::fp16, seed(), ""});
   pim::CentroidMatchHarness cm(pim::make_centroid_match_s16({static_cast<std::uint32_t>(seed()), ""}));
   pim::DecodeConfig cfg;
   cfg.budget = budget;
   cfg.mode = mode;
   cfg.layout = pim::parse_layout_choice(layout);
+  cfg.params.hierarchical = hierarchical;
+  cfg.params.hier_cover = cover;
   pim::DecodeCosim cosim(*sim, &cm, workload(), cfg);
   CosimRun r;
   for (const auto& p : policies) r.stats[p] = cosim.run_policy(p);
@@ -154,6 +156,29 @@ TEST(DecodeCosim, StripedLayoutSelectsWhatTheClusterLayoutSelects) {
   EXPECT_LT(ss.commands.at("MACAB"), sc.commands.at("MACAB"));
 }
 
+TEST(DecodeCosim, HierarchicalSelectionIsBitExactAndCheaper) {
+  // Two rounds per step (groups, then the chosen groups' centroids), both checked against the
+  // golden unit, plus the policy's fill: 3 centroid-match comparisons per step.
+  const CosimRun f = run(pim::CtrlMode::lockstep, 160, {"starc"});
+  const CosimRun h = run(pim::CtrlMode::lockstep, 160, {"starc"}, "auto", true, 1.0);
+  const auto& sf = f.stats.at("starc");
+  const auto& sh = h.stats.at("starc");
+  expect_clean(sh);
+  EXPECT_EQ(sh.layout, "striped");
+  EXPECT_EQ(sh.cmatch_compared, 6u);
+  for (const auto& s : sh.steps) EXPECT_EQ(s.selected, 160u);
+  // Round 2 reads only the chosen groups' centroids: fewer MACABs in the selection phase.
+  EXPECT_LT(sh.cycles.selection, sf.cycles.selection);
+  // With every group chosen (a cover above the context), the selection is the flat one.
+  const CosimRun all = run(pim::CtrlMode::lockstep, 160, {"starc"}, "auto", true, 64.0);
+  const auto& sa = all.stats.at("starc");
+  expect_clean(sa);
+  for (std::size_t i = 0; i < sa.steps.size(); ++i) {
+    EXPECT_EQ(sa.steps[i].fidelity.recall, sf.steps[i].fidelity.recall);
+    EXPECT_EQ(sa.steps[i].fidelity.hit_rate, sf.steps[i].fidelity.hit_rate);
+  }
+}
+
 TEST(DecodeCosim, BadInputIsRejected) {
   auto sim = pim::make_channel_sim_small({});
   pim::CentroidMatchHarness cm(pim::make_centroid_match_s16({}));
@@ -183,6 +208,11 @@ TEST(DecodeCosim, BadInputIsRejected) {
   EXPECT_EQ(aut.layout_for("starc"), "striped");
   EXPECT_EQ(aut.layout_for("quest"), "token-order");
   EXPECT_THROW(pim::parse_layout_choice("stripes"), std::invalid_argument);
+  cfg.layout = pim::LayoutChoice::cluster;
+  cfg.params.hierarchical = true;
+  pim::DecodeCosim hier_cluster(*sim, &cm, workload(), cfg);
+  EXPECT_THROW(hier_cluster.layout_for("starc"), std::invalid_argument);
+  cfg.params.hierarchical = false;
   cfg.layout = pim::LayoutChoice::striped;
   cfg.striped.buckets = 0;
   EXPECT_THROW(pim::DecodeCosim(*sim, &cm, workload(), cfg), std::invalid_argument);

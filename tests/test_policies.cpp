@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <set>
 
 #include <gtest/gtest.h>
 
@@ -248,6 +249,43 @@ TEST(Policies, SelectionsBecomeExactReads) {
       }
     }
   }
+}
+
+// The hierarchical selection (host scores): only clusters of the chosen groups (or of no group)
+// are picked; with a cover that chooses every group it is the flat selection.
+TEST(Policies, StarcHierarchicalSelectsWithinTheChosenGroups) {
+  SyntheticParams sp;
+  sp.context = 64 * 40 + 10;
+  sp.steps = 2;
+  sp.seed = test_seed();
+  const KvSource kv = generate_synthetic(sp, pim::Fmt::fp16);
+  const KvHead& h = kv.heads[0];
+  const auto n = static_cast<Eigen::Index>(h.keys.rows() - 1);
+  const std::span<const float> q(h.queries.row(0).data(), static_cast<std::size_t>(h.keys.cols()));
+  PolicyParams flat_p;
+  StarcPolicy flat(flat_p);
+  const Selection f = flat.select(h.keys.topRows(n), q, 300);
+  PolicyParams hp;
+  hp.hierarchical = true;
+  hp.hier_cover = 1.0;
+  StarcPolicy hier(hp);
+  const ScoreRequest r1 = hier.prepare(h.keys.topRows(n), 300);
+  ASSERT_EQ(r1.what, SelectionCost::groups);
+  ASSERT_GE(hier.groups().groups(), 2u);
+  EXPECT_EQ(r1.ids.size(), hier.groups().groups());
+  const Selection s = hier.select(h.keys.topRows(n), q, 300);
+  EXPECT_EQ(s.tokens.size(), 300u);
+  // The groups of the picked clusters: round 1 chose them, so they are few.
+  std::set<unsigned> used;
+  for (const auto& pick : s.clusters) {
+    const unsigned g = hier.groups().group_of.at(pick.cluster);
+    if (g != CentroidGroups::kNoGroup) used.insert(g);
+  }
+  EXPECT_LT(used.size(), hier.groups().groups());
+  hp.hier_cover = 64.0;
+  StarcPolicy all(hp);
+  const Selection a = all.select(h.keys.topRows(n), q, 300);
+  EXPECT_EQ(a.tokens, f.tokens);
 }
 
 TEST(Fidelity, HandCheckedMetrics) {
