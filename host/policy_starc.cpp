@@ -34,10 +34,11 @@ void StarcPolicy::reset() {
 
 namespace {
 
-// Round 1 of the hierarchical selection counts a group's tokens in units of one block (64
-// tokens), capped at the centroid-match unit's largest size (64): a larger group counts as 64
-// units, which only makes the round choose more groups.
-constexpr unsigned kGroupSizeUnit = 64;
+// Round 1 of the hierarchical selection counts a chunk's tokens in units of 16, capped at the
+// centroid-match unit's largest size (64 units = 1024 tokens = 16 clusters of a full block's
+// 64 tokens); a larger chunk (only with --hier-chunk above 16) counts as 64 units, which only
+// makes the round choose more chunks.
+constexpr unsigned kGroupSizeUnit = 16;
 constexpr unsigned kGroupSizeCap = 64;
 
 Matrix rounded_to(const Matrix& m, pim::Fmt fmt) {
@@ -76,18 +77,18 @@ ScoreRequest StarcPolicy::prepare(const Eigen::Ref<const Matrix>& keys, unsigned
     rounded_.bottomRows(c.rows() - before) = rounded_to(c.bottomRows(c.rows() - before), p_.fmt);
     if (p_.hierarchical) {
       groups_ = group_clusters(clusters_, p_.grouping);
-      rounded_groups_ = rounded_to(groups_.centroids, p_.fmt);
+      rounded_groups_ = rounded_to(groups_.chunk_centroids, p_.fmt);
     }
   }
   const unsigned recent = static_cast<unsigned>(keys.rows()) - clusters_.clustered_tokens();
   if (budget < recent || clusters_.clusters() == 0) return {};
   cluster_budget_ = budget - recent;
-  if (p_.hierarchical && groups_.groups() > 0) {
+  if (p_.hierarchical && groups_.chunk_count() > 0) {
     ScoreRequest r;
     r.what = SelectionCost::groups;
-    for (unsigned i = 0; i < groups_.groups(); ++i) {
+    for (unsigned i = 0; i < groups_.chunk_count(); ++i) {
       r.ids.push_back(i);
-      r.sizes.push_back(std::min(kGroupSizeCap, (groups_.tokens[i] + kGroupSizeUnit - 1) / kGroupSizeUnit));
+      r.sizes.push_back(std::min(kGroupSizeCap, (groups_.chunk_tokens[i] + kGroupSizeUnit - 1) / kGroupSizeUnit));
     }
     r.budget = static_cast<unsigned>(std::ceil(p_.hier_cover * cluster_budget_ / kGroupSizeUnit));
     return r;
@@ -99,12 +100,13 @@ ScoreRequest StarcPolicy::prepare(const Eigen::Ref<const Matrix>& keys, unsigned
 
 ScoreRequest StarcPolicy::next_round(const ScoreResult& last) {
   if (last.what != SelectionCost::groups) return {};
-  std::vector<bool> chosen(groups_.groups(), false);
+  std::vector<bool> chosen(groups_.chunk_count(), false);
   for (const ScorePick& p : last.picks) chosen.at(p.id) = true;
   std::vector<unsigned> ids;
   for (unsigned g = 0; g < clusters_.clusters(); ++g) {
-    const unsigned grp = groups_.group_of[g];
-    if (grp == CentroidGroups::kNoGroup || chosen[grp]) ids.push_back(g);
+    if (clusters_.size(g) == 0) continue;  // never selected
+    const unsigned ch = groups_.chunk_of[g];
+    if (ch == CentroidGroups::kNoGroup || chosen[ch]) ids.push_back(g);
   }
   return centroid_request(std::move(ids), cluster_budget_);
 }

@@ -17,12 +17,13 @@
 // dimension order, and fills with fill_budget.
 //
 // Hierarchical selection (PolicyParams::hierarchical, beyond the paper): step 3 becomes two
-// rounds. Round 1 scores the super-centroids of the cluster groups (mapping/centroid_groups.hpp)
-// and fills ceil(hier_cover x (B - recent) / 16) over the groups' sizes in units of 16 tokens
-// (capped at 255): the groups in descending score order until they hold about hier_cover times
-// the clusters' budget. Round 2 scores only the centroids of the chosen groups' clusters and of
-// the clusters that belong to no group (block 0), and fills B - recent as in the flat
-// selection. Clusters outside the chosen groups are never selected.
+// rounds. Round 1 scores the super-centroids of the chunks of the cluster groups
+// (mapping/centroid_groups.hpp: up to 16 similar clusters each) and fills
+// ceil(hier_cover x (B - recent) / 16) over the chunks' sizes in units of 16 tokens (capped at
+// 64): the chunks in descending score order until they hold about hier_cover times the
+// clusters' budget. Round 2 scores only the centroids of the chosen chunks' clusters and of the
+// clusters that belong to no group (block 0), and fills B - recent as in the flat
+// selection. Clusters outside the chosen chunks are never selected.
 #pragma once
 
 #include "host/policy.hpp"

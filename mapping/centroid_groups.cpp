@@ -8,6 +8,7 @@ namespace starc {
 
 void validate(const GroupingParams& p) {
   if (p.groups == 0) throw std::invalid_argument("grouping: groups must be >= 1");
+  if (p.chunk == 0) throw std::invalid_argument("grouping: chunk must be >= 1");
   if (!(p.threshold >= -1.0 && p.threshold <= 1.0)) {
     throw std::invalid_argument(fmt::format("grouping: threshold {} not in [-1, 1]", p.threshold));
   }
@@ -73,9 +74,29 @@ CentroidGroups group_clusters(const ClusteredKeys& clusters, const GroupingParam
       out.tokens[gi] += sz;
     }
   }
-  out.centroids.resize(static_cast<Eigen::Index>(sum.size()), d);
-  for (std::size_t i = 0; i < sum.size(); ++i)
-    out.centroids.row(static_cast<Eigen::Index>(i)) = (sum[i] / size[i]).cast<float>().transpose();
+  // Chunks: each group's clusters in id order, `chunk` at a time.
+  out.chunk_of.assign(clusters.clusters(), CentroidGroups::kNoGroup);
+  std::vector<unsigned> open(out.members.size(), CentroidGroups::kNoGroup);
+  std::vector<Eigen::VectorXd> csum;
+  for (unsigned g = 0; g < clusters.clusters(); ++g) {
+    const unsigned grp = out.group_of[g];
+    if (grp == CentroidGroups::kNoGroup) continue;
+    if (open[grp] == CentroidGroups::kNoGroup || out.chunks[open[grp]].size() == p.chunk) {
+      open[grp] = static_cast<unsigned>(out.chunks.size());
+      out.chunks.emplace_back();
+      out.chunk_tokens.push_back(0);
+      csum.push_back(Eigen::VectorXd::Zero(d));
+    }
+    const unsigned ch = open[grp];
+    out.chunk_of[g] = ch;
+    out.chunks[ch].push_back(g);
+    out.chunk_tokens[ch] += clusters.size(g);
+    csum[ch] += cents.row(g).transpose().cast<double>() * clusters.size(g);
+  }
+  out.chunk_centroids.resize(static_cast<Eigen::Index>(csum.size()), d);
+  for (std::size_t i = 0; i < csum.size(); ++i)
+    out.chunk_centroids.row(static_cast<Eigen::Index>(i)) =
+        (csum[i] / static_cast<double>(out.chunk_tokens[i])).cast<float>().transpose();
   return out;
 }
 

@@ -12,7 +12,11 @@
 // `sink_block`, the clusters of block 0 (the attention sinks) belong to no group (kNoGroup) and
 // the hierarchical selection always scores them. Empty clusters belong to no group. With
 // `small` > 0, clusters with fewer members share one group of their own (off by default).
-// A group's super-centroid is the size-weighted mean of its clusters' raw centroids.
+// Each group's clusters, in id order, are cut into chunks of at most `chunk` clusters (a new
+// chunk opens when the group's current one is full); a chunk's super-centroid is the
+// size-weighted mean of its clusters' raw centroids. The chunks are the first level of the
+// hierarchical selection; with `chunk` = the bank-group count, the striped layout stores a
+// chunk's centroids in one centroid stripe, read by full-mask MACABs.
 #pragma once
 
 #include <limits>
@@ -27,6 +31,7 @@ struct GroupingParams {
   double threshold = 0.5;   // cosine of centred centroids to join a group
   unsigned small = 0;       // clusters with fewer members share one group (0: off)
   bool sink_block = true;   // block 0 (the attention sinks) belongs to no group
+  unsigned chunk = 16;      // clusters per chunk (first-level entry)
 };
 // Throws std::invalid_argument naming a bad parameter.
 void validate(const GroupingParams& p);
@@ -36,8 +41,12 @@ struct CentroidGroups {
   std::vector<unsigned> group_of;               // per cluster: its group or kNoGroup
   std::vector<std::vector<unsigned>> members;   // per group: its clusters, ascending
   std::vector<unsigned> tokens;                 // per group: tokens of its clusters
-  Matrix centroids;                             // [groups, D] super-centroids (float)
+  std::vector<std::vector<unsigned>> chunks;    // per chunk: its clusters, ascending
+  std::vector<unsigned> chunk_tokens;           // per chunk: tokens of its clusters
+  std::vector<unsigned> chunk_of;               // per cluster: its chunk or kNoGroup
+  Matrix chunk_centroids;                       // [chunks, D] super-centroids (float)
   unsigned groups() const { return static_cast<unsigned>(members.size()); }
+  unsigned chunk_count() const { return static_cast<unsigned>(chunks.size()); }
 };
 
 CentroidGroups group_clusters(const ClusteredKeys& clusters, const GroupingParams& p);

@@ -231,7 +231,8 @@ pim::ReadList KvLayout::cost_reads(const Selection& sel) const {
       if (kmeans_block_ == 0) {
         throw std::invalid_argument(fmt::format("{} layout holds no centroids", name()));
       }
-      for (unsigned g = 0; g < sel.context / kmeans_block_ * kmeans_k_; ++g) slots.push_back(centroid_slot(g));
+      for (unsigned g = 0; g < sel.context / kmeans_block_ * kmeans_k_; ++g)
+        if (centroid_slot(g) != kNoToken) slots.push_back(centroid_slot(g));  // empty clusters may have none
       return slot_reads(Region::centroids, slots);
     case SelectionCost::page_meta:
       if (page_ == 0) {

@@ -38,11 +38,13 @@ StripedLayout::Sizing StripedLayout::size_regions(const KvHead& head, const Clus
   const unsigned buckets = std::min(p.buckets, clusters);
   s.centroid_slots = clusters;
   if (p.group_centroids) {
-    // Per-group stripes: at most one partial stripe per group and one for the ungrouped.
+    // Chunk stripes (ceil(chunk / G) per chunk; chunks <= clusters / chunk + groups) and the
+    // stripes of block 0's clusters; the chunks' super-centroids densely.
     const unsigned g = org.total_bank_groups();
-    const unsigned stripes = ceil_div(clusters, g) + buckets + 1;
+    const unsigned chunks = clusters / p.chunk + buckets + 1;
+    const unsigned stripes = chunks * ceil_div(p.chunk, g) + ceil_div(c.params().k, g) + 1;
     s.centroid_slots = ceil_div(stripes, s.row_slots / g) * s.row_slots;
-    s.group_slots = ceil_div(std::max(buckets, 1u), s.row_slots) * s.row_slots;
+    s.group_slots = ceil_div(chunks, s.row_slots) * s.row_slots;
   }
   s.data_rows = ceil_div(s.capacity_tokens, s.row_slots) + buckets;
   s.tail_rows = ceil_div(c.params().block * (p.sink_block ? 2 : 1), s.row_slots);
@@ -126,34 +128,47 @@ StripedLayout::StripedLayout(const KvHead& head, const ClusteredKeys& clusters, 
     }
     return;
   }
-  // Per-group centroid stripes, allocated in cluster id order; the ungrouped clusters (block 0,
-  // empty clusters) use stripe list `groups()`.
+  // Centroid stripes: each chunk's clusters in its own stripes (allocated when the chunk opens,
+  // in cluster id order), block 0's clusters in stripes of their own; empty clusters (never
+  // selected) are not stored.
   const unsigned bgs = org.total_bank_groups(), spr = slots_per_row();
   auto stripe_position = [&](unsigned stripe, unsigned pos) {  // pos < bank groups
     return ((stripe / spr) * bgs + pos) * spr + stripe % spr;
   };
-  std::vector<unsigned> open(groups.groups() + 1, kNoToken), fill(groups.groups() + 1, 0);
-  unsigned next_stripe = 0;
+  const unsigned per_chunk = ceil_div(p.chunk, bgs);
+  std::vector<unsigned> chunk_stripe(groups.chunk_count(), kNoToken), chunk_fill(groups.chunk_count(), 0);
+  unsigned next_stripe = 0, loose_stripe = kNoToken, loose_fill = 0;
   centroid_slot_.assign(clusters.clusters(), kNoToken);
   cluster_at_centroid_.assign(region_slots(Region::centroids), kNoToken);
   for (unsigned g = 0; g < clusters.clusters(); ++g) {
-    const unsigned b = groups.group_of[g] == CentroidGroups::kNoGroup ? groups.groups() : groups.group_of[g];
-    if (open[b] == kNoToken || fill[b] == bgs) {
-      open[b] = next_stripe++;
-      fill[b] = 0;
+    if (clusters.size(g) == 0) continue;
+    const unsigned ch = groups.chunk_of[g];
+    unsigned slot = 0;
+    if (ch == CentroidGroups::kNoGroup) {
+      if (loose_stripe == kNoToken || loose_fill == bgs) {
+        loose_stripe = next_stripe++;
+        loose_fill = 0;
+      }
+      slot = stripe_position(loose_stripe, loose_fill++);
+    } else {
+      if (chunk_stripe[ch] == kNoToken) {
+        chunk_stripe[ch] = next_stripe;
+        next_stripe += per_chunk;
+      }
+      const unsigned j = chunk_fill[ch]++;
+      slot = stripe_position(chunk_stripe[ch] + j / bgs, j % bgs);
     }
-    const unsigned slot = stripe_position(open[b], fill[b]++);
     centroid_slot_[g] = slot;
     cluster_at_centroid_.at(slot) = g;
     write_vector(Region::centroids, slot, std::span<const float>(cents.row(g).data(), d));
   }
-  group_slot_.assign(groups.groups(), kNoToken);
+  group_slot_.assign(groups.chunk_count(), kNoToken);
   group_at_.assign(region_slots(Region::groups), kNoToken);
-  for (unsigned i = 0; i < groups.groups(); ++i) {
+  for (unsigned i = 0; i < groups.chunk_count(); ++i) {
     const unsigned slot = stripe_position(i / bgs, i % bgs);
     group_slot_[i] = slot;
     group_at_.at(slot) = i;
-    write_vector(Region::groups, slot, std::span<const float>(groups.centroids.row(i).data(), d));
+    write_vector(Region::groups, slot, std::span<const float>(groups.chunk_centroids.row(i).data(), d));
   }
 }
 

@@ -35,11 +35,11 @@
 // Every row but each bucket's current one is full, so the key region needs at most
 // ceil(capacity / row) + buckets + tail rows. Centroids: by default the cluster layout's
 // (centroid g in slot g): consecutive centroids fill whole rows, scored with full masks. With
-// `group_centroids` (hierarchical selection) each group's centroids fill their own centroid
-// stripes (a stripe: one slot index in every bank group of one row, G centroids, read by
-// cols_per_token full-mask MACABs), the clusters without a group (block 0) theirs, allocated in
-// cluster id order; and the groups' super-centroids fill the group region densely (group i at
-// stripe position i of row 0, 1, ...).
+// `group_centroids` (hierarchical selection) each chunk of a group (centroid_groups.hpp) has
+// its own centroid stripes (a stripe: one slot index in every bank group of one row, G
+// centroids, read by cols_per_token full-mask MACABs), the clusters without a group (block 0)
+// theirs, allocated in cluster id order; and the chunks' super-centroids fill the group region
+// densely (chunk i at stripe position i of row 0, 1, ...).
 #pragma once
 
 #include "mapping/centroid_groups.hpp"
@@ -54,7 +54,8 @@ struct StripedParams {
   unsigned small = 0;       // clusters with fewer members share one bucket of their own (0: off)
   bool sink_block = true;   // block 0 (the attention sinks) shares the tail row
   bool group_centroids = false;  // centroids in per-group stripes, super-centroid region
-  GroupingParams grouping() const { return {buckets, threshold, small, sink_block}; }
+  unsigned chunk = 16;      // hierarchical selection: clusters per first-level chunk
+  GroupingParams grouping() const { return {buckets, threshold, small, sink_block, chunk}; }
 };
 
 // Throws std::invalid_argument naming the bad parameter.

@@ -272,16 +272,17 @@ TEST(Policies, StarcHierarchicalSelectsWithinTheChosenGroups) {
   const ScoreRequest r1 = hier.prepare(h.keys.topRows(n), 300);
   ASSERT_EQ(r1.what, SelectionCost::groups);
   ASSERT_GE(hier.groups().groups(), 2u);
-  EXPECT_EQ(r1.ids.size(), hier.groups().groups());
+  EXPECT_EQ(r1.ids.size(), hier.groups().chunk_count());
+  for (unsigned ch = 0; ch < hier.groups().chunk_count(); ++ch) EXPECT_LE(hier.groups().chunks[ch].size(), 16u);
   const Selection s = hier.select(h.keys.topRows(n), q, 300);
   EXPECT_EQ(s.tokens.size(), 300u);
-  // The groups of the picked clusters: round 1 chose them, so they are few.
+  // The chunks of the picked clusters: round 1 chose them, so they are few.
   std::set<unsigned> used;
   for (const auto& pick : s.clusters) {
-    const unsigned g = hier.groups().group_of.at(pick.cluster);
-    if (g != CentroidGroups::kNoGroup) used.insert(g);
+    const unsigned ch = hier.groups().chunk_of.at(pick.cluster);
+    if (ch != CentroidGroups::kNoGroup) used.insert(ch);
   }
-  EXPECT_LT(used.size(), hier.groups().groups());
+  EXPECT_LT(used.size(), hier.groups().chunk_count());
   hp.hier_cover = 64.0;
   StarcPolicy all(hp);
   const Selection a = all.select(h.keys.topRows(n), q, 300);
