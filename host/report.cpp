@@ -135,6 +135,7 @@ nlohmann::json report_json(const RunInfo& info, const std::vector<PolicyStats>& 
     pj["cycles_per_step"] = p.cycles.total / nsteps;
     pj["latency_ns_per_step"] = p.cycles.total / nsteps * info.tck_ns;
     pj["centroid_match_cycles"] = p.cmatch_cycles;
+    pj["centroid_match_passes"] = p.cmatch_passes;
     pj["commands"] = p.commands;
     pj["row_activations"] = p.events.activations;
     std::vector<double> util;

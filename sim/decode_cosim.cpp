@@ -156,8 +156,11 @@ PolicyStats DecodeCosim::run_policy(std::string_view name) {
 
 // STARC's selection phase: the banks score every centroid (dot mode) on the cluster layout; the
 // scores stream into the centroid-match unit in arrival order, one per cycle, each from the
-// cycle after its MVSB result is on the channel's result port; the unit's selection is compared
-// with the golden selection on the golden model's scores. Returns the RTL's scores.
+// cycle after its MVSB result is on the channel's result port. When the budget needs more than
+// the unit's MaxSel clusters, further passes replay the scores (one per cycle, from the buffer
+// die's score buffer) and resume after the previous pass's last cluster with the budget left
+// (rtl/centroid_match.sv, "Passes"). Each pass's selection is compared with the golden pass on
+// the golden model's scores. Returns the RTL's scores.
 std::vector<double> DecodeCosim::score_centroids(Step& step, const starc::Policy& policy, LayoutKind kind,
                                                  unsigned s) {
   PolicyStats& st = step.st;
@@ -169,9 +172,11 @@ std::vector<double> DecodeCosim::score_centroids(Step& step, const starc::Policy
   if (cmatch_ == nullptr) throw std::logic_error("decode co-simulation: no centroid-match unit");
   step.use_layout(clustered_layout(kind, ck, n));
   const unsigned clusters = ck.clusters();
-  if (clusters > static_cast<unsigned>(cmatch_->max_clusters()))
-    throw std::invalid_argument(fmt::format("context {}: {} clusters exceed the centroid-match build's {}",
-                                            n, clusters, cmatch_->max_clusters()));
+  // The CLI refuses contexts whose clusters exceed the id space before any work
+  // (cli/cmd_run.cpp); reaching this is a bug.
+  if (clusters > static_cast<unsigned>(cmatch_->max_clusters()) || (clusters > 0 && clusters - 1 > kMaxClusterId))
+    throw std::logic_error(fmt::format("context {}: {} clusters exceed the centroid-match build's {}",
+                                       n, clusters, cmatch_->max_clusters()));
   starc::Selection cost;
   cost.context = n;
   cost.cost = starc::SelectionCost::centroids;
@@ -191,8 +196,8 @@ std::vector<double> DecodeCosim::score_centroids(Step& step, const starc::Policy
       const unsigned g = base + slot;
       if (g >= clusters) continue;
       const auto size = static_cast<std::uint8_t>(ck.size(g));
-      rtl_entries.push_back({static_cast<std::uint16_t>(g), r.rtl[k].words.at(slot), size});
-      gold_entries.push_back({static_cast<std::uint16_t>(g), r.gold[k].words.at(slot), size});
+      rtl_entries.push_back({g, r.rtl[k].words.at(slot), size});
+      gold_entries.push_back({g, r.gold[k].words.at(slot), size});
       scores[g] = float_of(r.rtl[k].words.at(slot));
       const std::uint64_t at = std::max(r.rtl[k].cycle + 1, next_free);
       if (rtl_entries.size() == 1) first_entry = at;
@@ -203,23 +208,39 @@ std::vector<double> DecodeCosim::score_centroids(Step& step, const starc::Policy
   if (rtl_entries.size() != clusters)
     throw std::logic_error(fmt::format("starc: {} centroid scores for {} clusters", rtl_entries.size(), clusters));
   const unsigned recent = n - ck.clustered_tokens();
-  const std::uint32_t unit_budget = cfg_.budget - recent;
+  // The policy takes only recent tokens when B < recent (no cluster): the unit gets budget 0.
+  // A budget above the clustered tokens selects every cluster whatever its value, so it is
+  // capped there (<= 2^20 < 2^21, the unit's budget register): no budget is out of range.
+  const std::uint32_t unit_budget =
+      std::min<std::uint32_t>(cfg_.budget > recent ? cfg_.budget - recent : 0, ck.clustered_tokens());
+  if (unit_budget > kMaxCentroidBudget)
+    throw std::logic_error(fmt::format("starc: unit budget {} above the centroid-match unit's {}",
+                                       unit_budget, kMaxCentroidBudget));
   auto t = Clock::now();
-  const CentroidMatchRun run = cmatch_->select(rtl_entries, unit_budget, gaps, 0);
+  const CentroidMatchPassesRun run = cmatch_->select_passes(rtl_entries, unit_budget, gaps);
   st.wall.verilator += since(t);
   t = Clock::now();
-  const CentroidSelection gold = select_centroids(gold_entries, unit_budget, cmatch_->max_sel());
+  const std::vector<CentroidSelection> gold =
+      select_centroid_passes(gold_entries, unit_budget, cmatch_->max_sel());
   st.wall.golden += since(t);
   ++st.cmatch_compared;
-  if (!(run.selection == gold) || cmatch_->got_error()) {
+  std::string diff;
+  for (std::size_t p = 0; diff.empty() && p < std::max(gold.size(), run.passes.size()); ++p) {
+    if (p >= gold.size() || p >= run.passes.size() || !(run.passes[p].selection == gold[p]))
+      diff = fmt::format("pass {} of {} (golden {}): RTL selected {} clusters, golden {}", p + 1,
+                         run.passes.size(), gold.size(),
+                         p < run.passes.size() ? run.passes[p].selection.clusters.size() : 0,
+                         p < gold.size() ? gold[p].clusters.size() : 0);
+  }
+  if (!diff.empty() || cmatch_->got_error()) {
     ++st.cmatch_mismatches;
     if (st.cmatch_first_mismatch.empty())
-      st.cmatch_first_mismatch = fmt::format("step {}: RTL selected {} clusters, golden {}{}", s,
-                                             run.selection.clusters.size(), gold.clusters.size(),
+      st.cmatch_first_mismatch = fmt::format("step {}: {}{}", s, diff.empty() ? "passes agree" : diff,
                                              cmatch_->got_error() ? " (RTL $error)" : "");
   }
   step.unit_sel = run.selection;
   st.cmatch_cycles += run.cycles;
+  st.cmatch_passes += run.passes.size();
   step.sel_end = first_entry + run.cycles - 1;
   step.sel_ran = step.q_in_buffer = true;
   return scores;
