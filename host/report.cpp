@@ -65,6 +65,9 @@ const std::vector<std::string>& not_modelled() {
       "bit), the top-B ranking is the policy's double-precision host computation, 0 cycles",
       "oracle selection: 0 cycles (accuracy upper bound)",
       "buffer-die reduction of the bank groups' partial context vectors: 0 cycles",
+      "centroid-match passes after the first (a budget needing more than MaxSel clusters): the "
+      "scores replayed from a buffer-die score buffer (C x 59 bits, not in the RTL) cost one "
+      "cycle per entry, no energy",
       "the I/O to the host and other channels: one channel runs one head",
   };
   return list;
