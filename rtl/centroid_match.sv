@@ -30,8 +30,8 @@
 //   comparators plus S cycles of drain before the walk) and a threshold search (needs a second
 //   pass over the stream, i.e. a C-entry buffer): it needs no stream buffer and its output
 //   starts one cycle after the last entry. Cost: S 52-bit comparators (+1 for the resume
-//   floor) and S x 60 flops (+52); Yosys 0.23 generic `synth` at S = 256: see `make synth` and
-//   docs/design.md section 5.
+//   floor) and S x 60 flops (+52); Yosys 0.23 generic `synth` at S = 256: 119,156 cells
+//   (15,470 flops), see `make synth`.
 //
 // Cycle contract (cycle 0 = the cycle the first entry is presented):
 //   - start_i (only while ready_o is high) latches budget_i and resume_i and clears the array; the first
