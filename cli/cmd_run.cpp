@@ -5,6 +5,8 @@
 //
 // Nothing is written half-way: the JSON report and the command trace are written through a
 // temporary file and a rename after the run; a wave file of a failed run is removed.
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <sstream>
@@ -93,6 +95,18 @@ void run(RunArgs a) {
   }
   const KvSource kv = load_kv(a.kv);
   check_sparq_r(a.policy, static_cast<unsigned>(kv.heads.at(0).keys.cols()));
+  if (std::find(policies.begin(), policies.end(), "starc") != policies.end() && a.head < kv.heads.size()) {
+    // STARC's clusters must fit the centroid-match unit's 20-bit cluster ids (every context up
+    // to 2^20 tokens does: at most one cluster per token). Any budget and any number of selected
+    // clusters run (budget capped at the clustered tokens, passes beyond MaxSel clusters).
+    const auto context = static_cast<std::uint64_t>(kv.heads[a.head].keys.rows());
+    const std::uint64_t clusters = context / a.policy.block * a.policy.clusters;
+    if (clusters > std::uint64_t{pim::kMaxClusterId} + 1)
+      throw std::invalid_argument(fmt::format(
+          "--context: {} tokens give {} STARC clusters (--block {}, --clusters {}), above the "
+          "centroid-match unit's {} cluster ids",
+          context, clusters, a.policy.block, a.policy.clusters, pim::kMaxClusterId + 1));
+  }
   cfg.params.fmt = kv.fmt;
 
   pim::ChannelSimOptions co;

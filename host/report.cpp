@@ -65,6 +65,9 @@ const std::vector<std::string>& not_modelled() {
       "bit), the top-B ranking is the policy's double-precision host computation, 0 cycles",
       "oracle selection: 0 cycles (accuracy upper bound)",
       "buffer-die reduction of the bank groups' partial context vectors: 0 cycles",
+      "centroid-match passes after the first (a budget needing more than MaxSel clusters): the "
+      "scores replayed from a buffer-die score buffer (C x 59 bits, not in the RTL) cost one "
+      "cycle per entry, no energy",
       "the I/O to the host and other channels: one channel runs one head",
   };
   return list;
@@ -135,6 +138,7 @@ nlohmann::json report_json(const RunInfo& info, const std::vector<PolicyStats>& 
     pj["cycles_per_step"] = p.cycles.total / nsteps;
     pj["latency_ns_per_step"] = p.cycles.total / nsteps * info.tck_ns;
     pj["centroid_match_cycles"] = p.cmatch_cycles;
+    pj["centroid_match_passes"] = p.cmatch_passes;
     pj["commands"] = p.commands;
     pj["row_activations"] = p.events.activations;
     std::vector<double> util;

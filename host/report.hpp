@@ -74,7 +74,8 @@ struct PolicyStats {
   std::string cmatch_first_mismatch;
   std::uint64_t rtl_timing_errors = 0;   // RTL timing checker count during this policy
   std::uint64_t trace_violations = 0;    // independent checker on this policy's trace lines
-  std::uint64_t cmatch_cycles = 0;       // centroid-match unit cycles (in `selection`)
+  std::uint64_t cmatch_cycles = 0;       // centroid-match unit cycles, all passes (in `selection`)
+  std::uint64_t cmatch_passes = 0;       // centroid-match passes (1 per step unless > MaxSel clusters)
   WallTime wall;
 };
 

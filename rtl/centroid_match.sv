@@ -11,6 +11,15 @@
 //   non-zero size existed than the S that were selected). Neither flag: every cluster was
 //   selected and together they hold fewer than B tokens. B = 0 selects nothing (budget met).
 //
+// Passes (no limit on the number of selected clusters): a selection that ends with s_limit_o
+//   may be continued by a further pass: start_i with resume_i high, the remaining budget and
+//   the same stream replayed. A resumed pass drops at the input (like size-0 entries) every entry
+//   that ranks at or before the last cluster the previous pass output (its sort key is kept in a
+//   register), so it selects the next clusters in ranking order. The concatenation of the passes
+//   is the single-pass selection with unlimited S (ids are unique in a stream; two entries with
+//   equal score and id would both be dropped once one of them was output). resume_i is ignored
+//   (and flagged in simulation) unless the previous selection ended with s_limit_o.
+//
 // Structure: a streaming insertion-sorted register array of S slots (slot 0 = best). Each new
 //   entry is compared with all S slots in parallel (48-bit unsigned compare of the sort key
 //   {monotone score key, ~id}); the slots at and below its rank shift down by one and it is
@@ -20,11 +29,12 @@
 //   the take. Chosen over a multi-pass argmax (S x C cycles), a systolic sorter (same S
 //   comparators plus S cycles of drain before the walk) and a threshold search (needs a second
 //   pass over the stream, i.e. a C-entry buffer): it needs no stream buffer and its output
-//   starts one cycle after the last entry. Cost: S 48-bit comparators and S x 56 flops; Yosys
-//   0.23 generic `synth` at S = 256: 111,168 cells (14,364 flops), see `make synth`.
+//   starts one cycle after the last entry. Cost: S 52-bit comparators (+1 for the resume
+//   floor) and S x 60 flops (+52); Yosys 0.23 generic `synth` at S = 256: 119,156 cells
+//   (15,470 flops), see `make synth`.
 //
 // Cycle contract (cycle 0 = the cycle the first entry is presented):
-//   - start_i (only while ready_o is high) latches budget_i and clears the array; the first
+//   - start_i (only while ready_o is high) latches budget_i and resume_i and clears the array; the first
 //     entry may be presented in the same cycle as start_i or any later cycle.
 //   - Entries: in_valid_i with in_id_i/in_score_i/in_size_i, one per cycle, gaps allowed (no
 //     ready signal: the unit never stalls); in_last_i marks the last entry (C >= 1 entries).
@@ -35,8 +45,11 @@
 //     s_limit_o valid in that cycle. ready_o rises in the done_o cycle, so the next start_i
 //     may come in that very cycle (back-to-back selections).
 //   - Hence the result is complete in cycle C + max(n, 1) <= C + S (constant: 1 cycle for the
-//     output register), i.e. C + n + 1 cycles counting cycle 0 and the done cycle.
-// Parameters: MaxClusters (C, stream length bound; checked in simulation only), MaxSel (S >= 2).
+//     output register), i.e. C + n + 1 cycles counting cycle 0 and the done cycle. A pass is
+//     timed the same way (C counts the dropped entries too); P passes back to back (each start_i
+//     in the previous done cycle) take sum(C + n_p + 1) - (P - 1) cycles.
+// Parameters: MaxClusters (C, stream length bound per pass; checked in simulation only; ids are
+//   CM_ID_W = 20 bits, so 2^20 distinct clusters), MaxSel (S >= 2).
 module centroid_match #(
   parameter int MaxClusters = pim_pkg::CM_MAX_CLUSTERS,
   parameter int MaxSel      = pim_pkg::CM_MAX_SEL
@@ -46,6 +59,7 @@ module centroid_match #(
   // Selection control
   input  logic                            start_i,
   input  logic [pim_pkg::CM_BUDGET_W-1:0] budget_i,
+  input  logic                            resume_i,   // continue after the previous pass
   output logic                            ready_o,
   // Entry stream (the banks' centroid scores via MVSB)
   input  logic                            in_valid_i,
@@ -94,20 +108,25 @@ module centroid_match #(
   logic [1:0]    state_q, state_d;
   logic [BW-1:0] rem_q, rem_d;         // budget not yet taken
   logic          overflow_q, overflow_d;  // a non-empty cluster fell out of slot S-1
+  logic          resume_q, resume_d;      // this pass resumes after last_key_q
+  logic          can_resume_q, can_resume_d;  // the previous selection ended with s_limit_o
 
   // ---- Sorted array (flattened: Yosys 0.23 has no multi-dimensional packed arrays) -----------
   logic [S*KeyW-1:0] key_q, key_d;
   logic [S*SzW-1:0]  size_q, size_d;
   logic [S-1:0]      valid_q, valid_d;
 
-  logic            entry_en, insert, walk;
-  logic [KeyW-1:0] new_key;
+  logic            entry_en, insert, walk, eff_resume, passed;
+  logic [KeyW-1:0] new_key, last_key_q;
   logic [S-1:0]    eff_valid, ge, prev_ge;
 
-  assign entry_en  = in_valid_i && ((state_q == StIdle && start_i) || state_q == StLoad);
-  assign insert    = entry_en && (in_size_i != '0);
-  assign walk      = (state_q == StWalk);
-  assign new_key   = {score_key(in_score_i), ~in_id_i};
+  assign entry_en   = in_valid_i && ((state_q == StIdle && start_i) || state_q == StLoad);
+  assign new_key    = {score_key(in_score_i), ~in_id_i};
+  // A resumed pass drops the entries that rank at or before the previous pass's last output.
+  assign eff_resume = (state_q == StIdle && start_i) ? (resume_i && can_resume_q) : resume_q;
+  assign passed     = eff_resume && (new_key >= last_key_q);
+  assign insert     = entry_en && (in_size_i != '0) && !passed;
+  assign walk       = (state_q == StWalk);
   // start_i empties the array for the entry that may come with it.
   assign eff_valid = valid_q & {S{!(state_q == StIdle && start_i)}};
 
@@ -194,6 +213,13 @@ module centroid_match #(
   assign empty_sel  = (rem_q == '0) || !valid_q[0];
   assign full       = eff_valid[S-1];
 
+  // Sort key of the last cluster output (the resume floor of a following pass).
+  always_ff @(posedge clk_i) begin
+    if (walk && !empty_sel) begin
+      last_key_q <= key_q[KeyW-1:0];
+    end
+  end
+
   logic           out_valid_d, out_last_d, done_d, met_d, slim_d;
   logic [IdW-1:0] out_id_d;
   logic [SzW-1:0] out_take_d;
@@ -202,6 +228,8 @@ module centroid_match #(
     state_d     = state_q;
     rem_d       = rem_q;
     overflow_d  = overflow_q;
+    resume_d    = resume_q;
+    can_resume_d = can_resume_q;
     out_valid_d = 1'b0;
     out_last_d  = 1'b0;
     out_id_d    = head_id;
@@ -210,8 +238,10 @@ module centroid_match #(
     met_d       = 1'b0;
     slim_d      = 1'b0;
     if (state_q == StIdle && start_i) begin
-      rem_d      = budget_i;
-      overflow_d = 1'b0;
+      rem_d        = budget_i;
+      overflow_d   = 1'b0;
+      resume_d     = resume_i && can_resume_q;
+      can_resume_d = 1'b0;
     end
     if (insert && full) begin
       overflow_d = 1'b1;
@@ -240,6 +270,7 @@ module centroid_match #(
             done_d  = 1'b1;
             met_d   = head_fills;
             slim_d  = !head_fills && overflow_q;
+            can_resume_d = !head_fills && overflow_q;
             state_d = StIdle;
           end
         end
@@ -258,6 +289,8 @@ module centroid_match #(
       valid_q     <= '0;
       rem_q       <= '0;
       overflow_q  <= 1'b0;
+      resume_q    <= 1'b0;
+      can_resume_q <= 1'b0;
       out_valid_q <= 1'b0;
       out_last_q  <= 1'b0;
       done_q      <= 1'b0;
@@ -268,6 +301,8 @@ module centroid_match #(
       valid_q     <= valid_d;
       rem_q       <= rem_d;
       overflow_q  <= overflow_d;
+      resume_q    <= resume_d;
+      can_resume_q <= can_resume_d;
       out_valid_q <= out_valid_d;
       out_last_q  <= out_last_d;
       done_q      <= done_d;
@@ -299,6 +334,9 @@ module centroid_match #(
     end else begin
       if (start_i && state_q != StIdle) begin
         $error("centroid_match: start_i while a selection is in progress");
+      end
+      if (state_q == StIdle && start_i && resume_i && !can_resume_q) begin
+        $error("centroid_match: resume_i without a previous selection that ended with s_limit_o");
       end
       if (in_valid_i && !entry_en) begin
         $error("centroid_match: entry outside a selection (no start_i)");

@@ -324,12 +324,12 @@ package pim_pkg;
   localparam int NUM_RULES       = 16;
 
   // ---- Centroid-match unit (centroid_match, docs/design.md section 5 step 2) ----------------------
-  localparam int CM_ID_W         = 16;    // cluster id
+  localparam int CM_ID_W         = 20;    // cluster id (0..2^20-1: every cluster of a 2^20-token context)
   localparam int CM_SCORE_W      = 32;    // centroid score, binary32 bits
   localparam int CM_SIZE_W       = 7;     // cluster size in tokens (0..64; up to 127 handled)
-  localparam int CM_BUDGET_W     = 20;    // budget B in tokens (1..2^20-1; 0 selects nothing)
+  localparam int CM_BUDGET_W     = 21;    // budget B in tokens (1..2^21-1; 0 selects nothing)
   localparam int CM_KEY_W        = CM_SCORE_W + CM_ID_W;  // sort key {score key, ~id}
-  localparam int CM_MAX_CLUSTERS = 4096;  // default stream length C (entries per selection)
+  localparam int CM_MAX_CLUSTERS = 1 << CM_ID_W;  // default stream length C (entries per pass)
   localparam int CM_MAX_SEL      = 256;   // default S: at most this many clusters selected
 
 endpackage

@@ -36,11 +36,13 @@ CentroidMatchIn CentroidMatchHarness::idle_inputs() {
   // Valid and start low; every other input random (the unit must ignore them).
   const std::uint64_t r = splitmix(rng_);
   CentroidMatchIn in;
-  in.budget = static_cast<std::uint32_t>(r) & 0xFFFFFu;
-  in.last = (r >> 20) & 1u;
-  in.id = static_cast<std::uint16_t>(r >> 21);
-  in.score = static_cast<std::uint32_t>(r >> 32);
-  in.size = static_cast<std::uint8_t>((r >> 37) & 0x7Fu);
+  const std::uint64_t r2 = splitmix(rng_);
+  in.budget = static_cast<std::uint32_t>(r) & 0x1FFFFFu;
+  in.last = (r >> 21) & 1u;
+  in.resume = (r >> 22) & 1u;
+  in.id = static_cast<std::uint32_t>(r >> 23) & 0xFFFFFu;
+  in.score = static_cast<std::uint32_t>(r2);
+  in.size = static_cast<std::uint8_t>((r2 >> 37) & 0x7Fu);
   return in;
 }
 
@@ -52,7 +54,7 @@ CentroidMatchOut CentroidMatchHarness::step(const CentroidMatchIn& in) {
 
 CentroidMatchRun CentroidMatchHarness::select(std::span<const CentroidEntry> entries,
                                               std::uint32_t budget, std::span<const int> gaps,
-                                              int lead) {
+                                              int lead, bool resume) {
   if (entries.empty() || entries.size() > static_cast<std::size_t>(max_clusters())) {
     throw std::invalid_argument(fmt::format("centroid_match: stream of {} entries (1..{})",
                                             entries.size(), max_clusters()));
@@ -73,6 +75,7 @@ CentroidMatchRun CentroidMatchHarness::select(std::span<const CentroidEntry> ent
     if (!started) {
       in.start = true;
       in.budget = budget;
+      in.resume = resume;
       started = true;
     }
     const CentroidMatchOut o = step(in);
@@ -117,6 +120,30 @@ CentroidMatchRun CentroidMatchHarness::select(std::span<const CentroidEntry> ent
     drive(idle_inputs(), true);
   }
   return run;
+}
+
+CentroidMatchPassesRun CentroidMatchHarness::select_passes(std::span<const CentroidEntry> entries,
+                                                           std::uint32_t budget,
+                                                           std::span<const int> gaps) {
+  CentroidMatchPassesRun all;
+  std::uint32_t remaining = budget;
+  while (true) {
+    const bool first = all.passes.empty();
+    all.passes.push_back(select(entries, remaining, first ? gaps : std::span<const int>{}, 0, !first));
+    const CentroidMatchRun& p = all.passes.back();
+    all.cycles += p.cycles - (first ? 0 : 1);  // each later pass starts in the previous done cycle
+    if (!p.selection.s_limit_hit) break;
+    std::uint32_t taken = 0;
+    for (const SelectedCluster& c : p.selection.clusters) taken += c.take;
+    if (p.selection.clusters.empty() || taken >= remaining) {
+      throw std::runtime_error("centroid_match: s_limit_o after an empty or budget-meeting pass");
+    }
+    remaining -= taken;
+  }
+  std::vector<CentroidSelection> sels;
+  for (const auto& p : all.passes) sels.push_back(p.selection);
+  all.selection = merge_passes(sels);
+  return all;
 }
 
 }  // namespace pim

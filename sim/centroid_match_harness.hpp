@@ -5,14 +5,17 @@
 // parameter set, sim/centroid_match_pins.hpp). The pins own the VerilatedContext: X
 // randomisation with randReset(2) and a seed, fatalOnError(false) so that an RTL $error is
 // reported by got_error() instead of ending the process, optional FST tracing. Builds:
-//   make_centroid_match_s16  (library starc_cmatch_s16): MaxSel 16, MaxClusters 256 (tests)
-//   make_centroid_match_s256 (library starc_cmatch_s256): the default 256 / 4096 (benchmark)
+//   make_centroid_match_s4   (library starc_cmatch_s4):   MaxSel 4, MaxClusters 4096 (tests: many
+//                                                          passes, ids and budgets at the maximum)
+//   make_centroid_match_s16  (library starc_cmatch_s16):  MaxSel 16, MaxClusters 256 (tests)
+//   make_centroid_match_s256 (library starc_cmatch_s256): the default 256 / 2^20 (starcsim run)
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "host/centroid_select.hpp"
 
@@ -27,9 +30,10 @@ struct CentroidMatchOptions {
 struct CentroidMatchIn {
   bool start = false;
   std::uint32_t budget = 0;
+  bool resume = false;
   bool valid = false;
   bool last = false;
-  std::uint16_t id = 0;
+  std::uint32_t id = 0;
   std::uint32_t score = 0;
   std::uint8_t size = 0;
 };
@@ -37,7 +41,7 @@ struct CentroidMatchOut {
   bool ready = false;
   bool valid = false;
   bool last = false;
-  std::uint16_t id = 0;
+  std::uint32_t id = 0;
   std::uint8_t take = 0;
   bool done = false;
   bool budget_met = false;
@@ -56,6 +60,7 @@ class CentroidMatchPins {
   virtual bool got_error() const = 0;
 };
 
+std::unique_ptr<CentroidMatchPins> make_centroid_match_s4(const CentroidMatchOptions& o = {});
 std::unique_ptr<CentroidMatchPins> make_centroid_match_s16(const CentroidMatchOptions& o = {});
 std::unique_ptr<CentroidMatchPins> make_centroid_match_s256(const CentroidMatchOptions& o = {});
 
@@ -66,6 +71,15 @@ struct CentroidMatchRun {
   std::uint64_t cycles = 0;
   // Cycles spanned by the stream: last entry's cycle - first entry's cycle + 1 (C without gaps).
   std::uint64_t stream_cycles = 0;
+};
+
+// A selection run as passes of the unit (rtl/centroid_match.sv, "Passes").
+struct CentroidMatchPassesRun {
+  std::vector<CentroidMatchRun> passes;  // each pass's selection as the RTL produced it
+  CentroidSelection selection;           // merge_passes of the passes
+  // Cycles from the first entry's cycle of pass 1 through the done_o cycle of the last pass,
+  // both included (passes back to back: sum of the passes' cycles - (passes - 1)).
+  std::uint64_t cycles = 0;
 };
 
 class CentroidMatchHarness {
@@ -83,8 +97,16 @@ class CentroidMatchHarness {
   // out_last_o exactly with done_o, ready_o low while busy) and throws std::runtime_error on a
   // violation or when done_o does not come within stream + max_sel + 16 cycles.
   // entries must hold 1..max_clusters() entries.
+  // resume: start_i with resume_i high (a further pass after one that ended with s_limit_o).
   CentroidMatchRun select(std::span<const CentroidEntry> entries, std::uint32_t budget,
-                          std::span<const int> gaps = {}, int lead = 0);
+                          std::span<const int> gaps = {}, int lead = 0, bool resume = false);
+
+  // The whole selection, however many clusters it needs: pass 1 as select(entries, budget,
+  // gaps, 0); while a pass ends with s_limit_o, the next starts in its done_o cycle with
+  // resume_i, the budget not yet taken and the same entries replayed one per cycle (from the
+  // buffer die's score buffer, no gaps).
+  CentroidMatchPassesRun select_passes(std::span<const CentroidEntry> entries,
+                                       std::uint32_t budget, std::span<const int> gaps = {});
 
   std::uint64_t cycles() const { return cycles_; }
   bool got_error() const { return pins_->got_error(); }

@@ -19,6 +19,7 @@ class VerilatedCentroidMatchPins final : public CentroidMatchPins {
     top_->clk_i = 0;
     top_->rst_ni = 1;
     top_->start_i = 0;
+    top_->resume_i = 0;
     top_->in_valid_i = 0;
     eval_and_dump();
   }
@@ -32,6 +33,7 @@ class VerilatedCentroidMatchPins final : public CentroidMatchPins {
   CentroidMatchOut cycle(const CentroidMatchIn& in) override {
     top_->start_i = in.start;
     top_->budget_i = in.budget;
+    top_->resume_i = in.resume;
     top_->in_valid_i = in.valid;
     top_->in_last_i = in.last;
     top_->in_id_i = in.id;
@@ -46,7 +48,7 @@ class VerilatedCentroidMatchPins final : public CentroidMatchPins {
     out.ready = top_->ready_o;
     out.valid = top_->out_valid_o;
     out.last = top_->out_last_o;
-    out.id = static_cast<std::uint16_t>(top_->out_id_o);
+    out.id = static_cast<std::uint32_t>(top_->out_id_o);
     out.take = static_cast<std::uint8_t>(top_->out_take_o);
     out.done = top_->done_o;
     out.budget_met = top_->budget_met_o;

@@ -169,8 +169,11 @@ PolicyStats DecodeCosim::run_policy(std::string_view name) {
 // selection first the groups' super-centroids): the banks score the requested vectors (dot
 // mode) on the step's clustered layout; the scores stream into the centroid-match unit in
 // arrival order, one per cycle, each from the cycle after its MVSB result is on the channel's
-// result port; the unit's selection is compared with the golden selection on the golden
-// model's scores. A later round starts the cycle after the unit of the previous one is done.
+// result port. When the budget needs more than the unit's MaxSel picks, further passes replay the
+// scores (one per cycle, from the buffer die's score buffer) and resume after the previous
+// pass's last pick with the budget left (rtl/centroid_match.sv, "Passes"); each pass's
+// selection is compared with the golden pass on the golden model's scores. A later round
+// starts the cycle after the unit of the previous one is done.
 starc::ScoreResult DecodeCosim::score_round(Step& step, const starc::Policy& policy, const starc::ScoreRequest& req,
                                             LayoutKind kind, unsigned s) {
   PolicyStats& st = step.st;
@@ -185,9 +188,11 @@ starc::ScoreResult DecodeCosim::score_round(Step& step, const starc::Policy& pol
   const bool groups = req.what == starc::SelectionCost::groups;
   const starc::Region region = groups ? starc::Region::groups : starc::Region::centroids;
   const auto count = static_cast<unsigned>(req.ids.size());
-  if (count > static_cast<unsigned>(cmatch_->max_clusters()))
-    throw std::invalid_argument(fmt::format("context {}: {} clusters exceed the centroid-match build's {}",
-                                            n, count, cmatch_->max_clusters()));
+  // The CLI refuses contexts whose clusters exceed the id space before any work
+  // (cli/cmd_run.cpp); reaching this is a bug.
+  if (count > static_cast<unsigned>(cmatch_->max_clusters()) || (count > 0 && req.ids.back() > kMaxClusterId))
+    throw std::logic_error(fmt::format("context {}: {} entries exceed the centroid-match build's {}",
+                                       n, count, cmatch_->max_clusters()));
   // Request position of each id, and the slots to read.
   std::vector<unsigned> slots;
   std::vector<unsigned> pos_of(groups ? layout.region_slots(region) : ck.clusters(), starc::KvLayout::kNoToken);
@@ -219,8 +224,8 @@ starc::ScoreResult DecodeCosim::score_round(Step& step, const starc::Policy& pol
       if (seen[i]) throw std::logic_error(fmt::format("starc: id {} scored twice", id));
       seen[i] = true;
       const auto size = static_cast<std::uint8_t>(req.sizes.at(i));
-      rtl_entries.push_back({static_cast<std::uint16_t>(id), r.rtl[k].words.at(slot), size});
-      gold_entries.push_back({static_cast<std::uint16_t>(id), r.gold[k].words.at(slot), size});
+      rtl_entries.push_back({id, r.rtl[k].words.at(slot), size});
+      gold_entries.push_back({id, r.gold[k].words.at(slot), size});
       out.scores[i] = float_of(r.rtl[k].words.at(slot));
       const std::uint64_t at = std::max(r.rtl[k].cycle + 1, next_free);
       if (rtl_entries.size() == 1) first_entry = at;
@@ -230,20 +235,35 @@ starc::ScoreResult DecodeCosim::score_round(Step& step, const starc::Policy& pol
   }
   if (rtl_entries.size() != count)
     throw std::logic_error(fmt::format("starc: {} scores for {} requested vectors", rtl_entries.size(), count));
+  // A budget above the requested sizes' sum selects everything whatever its value, so it is
+  // capped there (< 2^21, the unit's budget register): no budget is out of range.
+  std::uint64_t total_size = 0;
+  for (unsigned z : req.sizes) total_size += z;
+  const auto unit_budget = static_cast<std::uint32_t>(std::min<std::uint64_t>(req.budget, total_size));
+  if (unit_budget > kMaxCentroidBudget)
+    throw std::logic_error(fmt::format("starc: unit budget {} above the centroid-match unit's {}", unit_budget,
+                                       kMaxCentroidBudget));
   auto t = Clock::now();
-  const CentroidMatchRun run = cmatch_->select(rtl_entries, req.budget, gaps, 0);
+  const CentroidMatchPassesRun run = cmatch_->select_passes(rtl_entries, unit_budget, gaps);
   st.wall.verilator += since(t);
   t = Clock::now();
-  const CentroidSelection gold = select_centroids(gold_entries, req.budget, cmatch_->max_sel());
+  const std::vector<CentroidSelection> gold = select_centroid_passes(gold_entries, unit_budget, cmatch_->max_sel());
   st.wall.golden += since(t);
   ++st.cmatch_compared;
-  if (!(run.selection == gold) || cmatch_->got_error()) {
+  std::string diff;
+  for (std::size_t p = 0; diff.empty() && p < std::max(gold.size(), run.passes.size()); ++p) {
+    if (p >= gold.size() || p >= run.passes.size() || !(run.passes[p].selection == gold[p]))
+      diff = fmt::format("pass {} of {} (golden {}): RTL selected {} {}, golden {}", p + 1, run.passes.size(),
+                         gold.size(), p < run.passes.size() ? run.passes[p].selection.clusters.size() : 0,
+                         groups ? "chunks" : "clusters", p < gold.size() ? gold[p].clusters.size() : 0);
+  }
+  if (!diff.empty() || cmatch_->got_error()) {
     ++st.cmatch_mismatches;
     if (st.cmatch_first_mismatch.empty())
-      st.cmatch_first_mismatch = fmt::format("step {}: RTL selected {} {}, golden {}{}", s, run.selection.clusters.size(),
-                                             groups ? "groups" : "clusters", gold.clusters.size(),
+      st.cmatch_first_mismatch = fmt::format("step {}: {}{}", s, diff.empty() ? "passes agree" : diff,
                                              cmatch_->got_error() ? " (RTL $error)" : "");
   }
+  st.cmatch_passes += run.passes.size();
   for (const auto& c : run.selection.clusters) out.picks.push_back({c.id, c.take});
   st.cmatch_cycles += run.cycles;
   step.sel_end = first_entry + run.cycles - 1;

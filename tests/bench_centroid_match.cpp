@@ -31,7 +31,7 @@ std::vector<pim::CentroidEntry> starc_stream(int clusters, std::mt19937_64& rng)
     std::sort(cuts + 1, cuts + 4);
     for (int k = 0; k < 4 && b + k < clusters; ++k) {
       pim::CentroidEntry& x = e[static_cast<std::size_t>(b + k)];
-      x.id = static_cast<std::uint16_t>(b + k);
+      x.id = static_cast<std::uint32_t>(b + k);
       x.score_bits = std::bit_cast<std::uint32_t>(score(rng));
       x.size = static_cast<std::uint8_t>(cuts[k + 1] - cuts[k]);
     }

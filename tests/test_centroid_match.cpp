@@ -153,7 +153,7 @@ std::vector<CentroidEntry> stream(const std::vector<std::uint32_t>& scores,
                                   const std::vector<int>& sizes) {
   std::vector<CentroidEntry> e;
   for (std::size_t i = 0; i < scores.size(); ++i) {
-    e.push_back({static_cast<std::uint16_t>(i), scores[i],
+    e.push_back({static_cast<std::uint32_t>(i), scores[i],
                  static_cast<std::uint8_t>(sizes[i % sizes.size()])});
   }
   return e;
@@ -163,7 +163,7 @@ TEST_P(CentroidMatchRtl, AllEqualScores) {
   // Order is by id alone; ids arrive shuffled.
   std::mt19937_64 rng(test_seed());
   std::vector<CentroidEntry> e;
-  for (int i = 0; i < 100; ++i) e.push_back({static_cast<std::uint16_t>(3 * i + 1), f(0.25f),
+  for (int i = 0; i < 100; ++i) e.push_back({static_cast<std::uint32_t>(3 * i + 1), f(0.25f),
                                              static_cast<std::uint8_t>(1 + i % 64)});
   std::shuffle(e.begin(), e.end(), rng);
   for (std::uint32_t b : {1u, 37u, 64u, 200u, 500u, 2000u}) check(e, b);
@@ -253,13 +253,13 @@ TEST_P(CentroidMatchRtl, RandomStreamsBackToBack) {
     const int score_kind = pick(4);
     const bool dup_ids = pick(4) == 0;
     std::vector<CentroidEntry> e(static_cast<std::size_t>(n));
-    std::vector<std::uint16_t> ids(static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) ids[static_cast<std::size_t>(i)] = static_cast<std::uint16_t>(i);
+    std::vector<std::uint32_t> ids(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) ids[static_cast<std::size_t>(i)] = static_cast<std::uint32_t>(i);
     std::shuffle(ids.begin(), ids.end(), rng);
     std::uint32_t total = 0;
     for (int i = 0; i < n; ++i) {
       CentroidEntry& x = e[static_cast<std::size_t>(i)];
-      x.id = dup_ids ? static_cast<std::uint16_t>(pick(8)) : static_cast<std::uint16_t>(
+      x.id = dup_ids ? static_cast<std::uint32_t>(pick(8)) : static_cast<std::uint32_t>(
                                                                  ids[static_cast<std::size_t>(i)] * 251u);
       switch (score_kind) {
         case 0: x.score_bits = static_cast<std::uint32_t>(rng()); break;  // any bit pattern
@@ -303,6 +303,129 @@ TEST_P(CentroidMatchRtl, ResetBetweenSelections) {
 }
 
 INSTANTIATE_TEST_SUITE_P(XSeeds, CentroidMatchRtl, ::testing::Values(1u, 2u));
+
+// ---- Passes: selections of more than MaxSel clusters ------------------------------------------
+
+TEST(CentroidSelectGolden, PassesEqualUnlimitedSelection) {
+  // 10 clusters of size 3, S = 4: B = 25 needs 9 clusters, 3 passes (4, 4, 1).
+  std::vector<CentroidEntry> e;
+  for (std::uint32_t i = 0; i < 10; ++i) e.push_back({i * 7, f(static_cast<float>((i * 3) % 10)), 3});
+  const auto passes = select_centroid_passes(e, 25, 4);
+  ASSERT_EQ(passes.size(), 3u);
+  EXPECT_TRUE(passes[0].s_limit_hit);
+  EXPECT_TRUE(passes[1].s_limit_hit);
+  EXPECT_TRUE(passes[2].budget_met);
+  EXPECT_EQ(passes[2].clusters.size(), 1u);
+  EXPECT_EQ(passes[2].clusters[0].take, 1);
+  EXPECT_EQ(merge_passes(passes), select_centroids(e, 25, kUnlimitedSelection));
+  // Resume floor: only entries ranking strictly after it.
+  const CentroidEntry floor = {7, f(3.0f), 3};
+  const CentroidSelection after = select_centroids(e, 100, 100, &floor);
+  for (const auto& c : after.clusters) EXPECT_NE(c.id, 7u);
+  EXPECT_EQ(after.clusters.size(), 3u);  // scores 2, 1, 0
+  // Ids above 20 bits are refused; the largest id is accepted.
+  const std::vector<CentroidEntry> top = {{kMaxClusterId, f(1.0f), 64}};
+  EXPECT_EQ(select_centroids(top, 64, 1).clusters.at(0).id, kMaxClusterId);
+  const std::vector<CentroidEntry> above = {{kMaxClusterId + 1, f(1.0f), 64}};
+  EXPECT_THROW(select_centroids(above, 64, 1), std::invalid_argument);
+}
+
+// The MaxSel 4 build: every selection runs as passes and must equal the golden passes (each one
+// bit for bit) and, merged, the single-pass selection without a limit.
+class CentroidMatchPassesRtl : public ::testing::TestWithParam<std::uint32_t> {
+ protected:
+  void SetUp() override {
+    h_ = std::make_unique<CentroidMatchHarness>(make_centroid_match_s4({GetParam(), ""}), GetParam());
+  }
+  void check(const std::vector<CentroidEntry>& e, std::uint32_t budget, const std::vector<int>& gaps = {}) {
+    const CentroidMatchPassesRun run = h_->select_passes(e, budget, gaps);
+    const auto want = select_centroid_passes(e, budget, h_->max_sel());
+    ASSERT_EQ(run.passes.size(), want.size()) << "budget " << budget;
+    std::uint64_t cycles = 0;
+    for (std::size_t p = 0; p < want.size(); ++p) {
+      EXPECT_EQ(run.passes[p].selection, want[p]) << "pass " << p << " budget " << budget
+                                                  << "\n rtl  " << describe(run.passes[p].selection)
+                                                  << "\n gold " << describe(want[p]);
+      const std::uint64_t n = std::max<std::size_t>(want[p].clusters.size(), 1);
+      EXPECT_EQ(run.passes[p].cycles, run.passes[p].stream_cycles + n + 1) << "pass " << p;
+      cycles += run.passes[p].cycles - (p == 0 ? 0 : 1);
+    }
+    EXPECT_EQ(run.cycles, cycles);
+    EXPECT_EQ(run.selection, select_centroids(e, budget, kUnlimitedSelection)) << describe(run.selection);
+    EXPECT_FALSE(h_->got_error()) << "RTL assertion fired";
+  }
+  std::unique_ptr<CentroidMatchHarness> h_;
+};
+
+TEST_P(CentroidMatchPassesRtl, BudgetAllTokensAtMaximumIds) {
+  // 300 clusters with ids at the top of the 20-bit id space (the largest included), sizes 1..64,
+  // many ties: budget = all tokens (75 passes), all tokens + 1 (not met), and the maximum budget.
+  std::mt19937_64 rng(test_seed() ^ GetParam());
+  std::vector<CentroidEntry> e;
+  std::uint32_t total = 0;
+  for (std::uint32_t i = 0; i < 300; ++i) {
+    const auto size = static_cast<std::uint8_t>(i % 17 == 0 ? 0 : 1 + rng() % 64);
+    e.push_back({kMaxClusterId - i * 3, f(static_cast<float>(rng() % 9) - 4.0f), size});
+    total += size;
+  }
+  std::shuffle(e.begin(), e.end(), rng);
+  check(e, total);
+  check(e, total + 1);
+  check(e, kMaxCentroidBudget);
+  check(e, total / 2);
+  check(e, 1);
+  check(e, 0);
+}
+
+TEST_P(CentroidMatchPassesRtl, ExactlyMaxSelMultiplesAndSpecials) {
+  // 16 non-empty clusters of size 2 (S = 4): B = 32 takes all in 4 passes (the 4th meets the
+  // budget, no further pass), B = 33 needs a 5th pass that finds nothing left.
+  const std::vector<std::uint32_t> scores = {kNegZero, kPosInf, kQNaN, kPosZero, kNegInf, f(1.0f),
+                                             kSNaN, f(-1.0f), kNegNaN, f(2.0f), f(2.0f), kPosZero,
+                                             f(-3.0f), kQNaN, kPosInf, f(0.5f), f(7.0f), f(7.0f)};
+  const auto e = stream(scores, {2, 2, 0, 2, 2, 2});
+  for (std::uint32_t b : {1u, 4u, 8u, 9u, 16u, 17u, 31u, 32u, 33u, 100u}) check(e, b);
+  // With gaps in the first pass's stream (the later passes replay without gaps).
+  std::vector<int> gaps;
+  for (std::size_t i = 0; i < e.size(); ++i) gaps.push_back(static_cast<int>(i % 3));
+  check(e, 20, gaps);
+}
+
+TEST_P(CentroidMatchPassesRtl, RandomStreams) {
+  std::mt19937_64 rng(test_seed() ^ (0x51ull * GetParam()));
+  for (int iter = 0; iter < 300; ++iter) {
+    const int n = 1 + static_cast<int>(rng() % 120);
+    std::vector<CentroidEntry> e(static_cast<std::size_t>(n));
+    std::vector<std::uint32_t> ids(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) ids[static_cast<std::size_t>(i)] = static_cast<std::uint32_t>(i);
+    std::shuffle(ids.begin(), ids.end(), rng);
+    std::uint32_t total = 0;
+    for (int i = 0; i < n; ++i) {
+      CentroidEntry& x = e[static_cast<std::size_t>(i)];
+      x.id = kMaxClusterId - ids[static_cast<std::size_t>(i)] * 4099u % (kMaxClusterId + 1);
+      x.score_bits = rng() % 3 == 0 ? f(static_cast<float>(rng() % 5)) : static_cast<std::uint32_t>(rng());
+      x.size = static_cast<std::uint8_t>(rng() % 6 == 0 ? 0 : 1 + rng() % 64);
+      total += x.size;
+    }
+    const std::uint32_t budget = rng() % 4 == 0 ? total : static_cast<std::uint32_t>(rng() % (total + 50));
+    check(e, budget);
+    if (HasFailure()) {
+      std::printf("failing iteration %d (seed %llu)\n", iter, static_cast<unsigned long long>(test_seed()));
+      return;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(XSeeds, CentroidMatchPassesRtl, ::testing::Values(1u, 2u));
+
+TEST(CentroidMatchResume, ResumeWithoutSLimitIsFlagged) {
+  CentroidMatchHarness h(make_centroid_match_s4({}), 1);
+  const std::vector<CentroidEntry> e = {{1, f(1.0f), 3}, {2, f(2.0f), 3}};
+  const CentroidMatchRun r = h.select(e, 100, {}, 0, /*resume=*/true);
+  EXPECT_TRUE(h.got_error());
+  // Ignored: a full selection.
+  EXPECT_EQ(r.selection, select_centroids(e, 100, 4));
+}
 
 }  // namespace
 }  // namespace pim

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
 #include "starcsim_process.hpp"
@@ -63,6 +64,27 @@ TEST(StarcsimCli, BadInputGivesOneLineNamingItAndWritesNothing) {
     EXPECT_NE(r.err.find(c.expect), std::string::npos) << r.err;
     EXPECT_FALSE(std::filesystem::exists(json));
     EXPECT_FALSE(std::filesystem::exists(trace));
+  }
+}
+
+// Former defect (issue 12): a budget needing more clusters than the unit's MaxSel (256) exited
+// with a centroid-match mismatch. One-token clusters (--block 4 --clusters 4): B = 600 needs 600
+// clusters (3 passes), B = 1000 every token of the context (4 passes).
+TEST(StarcsimCli, BudgetNeedingMoreClustersThanMaxSelRunsBitExact) {
+  const std::string json = test_file("passes.json");
+  for (const unsigned budget : {600u, 1000u}) {
+    SCOPED_TRACE(budget);
+    std::filesystem::remove(json);
+    const auto r = run_starcsim(fmt::format("run --channel small --context 1000 --steps 1 --budget {} "
+                                            "--policies starc --block 4 --clusters 4 --json '{}'",
+                                            budget, json));
+    ASSERT_EQ(r.status, 0) << r.err;
+    const auto j = nlohmann::json::parse(starc::test::slurp(json));
+    const auto& p = j.at("policies").at(0);
+    EXPECT_EQ(p.at("bitexact").at("centroid_match_mismatches").get<long>(), 0);
+    EXPECT_EQ(p.at("bitexact").at("mismatches").get<long>(), 0);
+    EXPECT_EQ(p.at("centroid_match_passes").get<long>(), budget == 600u ? 3 : 4);
+    EXPECT_EQ(p.at("limit").at("selected_tokens").get<long>(), static_cast<long>(budget));
   }
 }
 

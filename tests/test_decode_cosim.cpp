@@ -2,7 +2,10 @@
 // (1 pch x 1 rank x 2 bank groups x 4 banks, 256 rows, D = 128) and the small centroid-match
 // build (MaxSel 16, MaxClusters 256): every policy, both controller modes, a short synthetic
 // context. The synthetic seed comes from STARC_SEED (printed).
+#include <algorithm>
 #include <cstdlib>
+
+#include <fmt/core.h>
 #include <map>
 #include <sstream>
 
@@ -42,9 +45,11 @@ struct CosimRun {
 };
 
 CosimRun run(pim::CtrlMode mode, unsigned budget, const std::vector<std::string>& policies,
-        const std::string& layout = "auto", bool hierarchical = false, double cover = 2.0) {
+        const std::string& layout = "auto", bool hierarchical = false, double cover = 2.0,
+        bool cmatch_s4 = false) {
   auto sim = pim::make_channel_sim_small({pim::Fmt::fp16, seed(), ""});
-  pim::CentroidMatchHarness cm(pim::make_centroid_match_s16({static_cast<std::uint32_t>(seed()), ""}));
+  const pim::CentroidMatchOptions cmo{static_cast<std::uint32_t>(seed()), ""};
+  pim::CentroidMatchHarness cm(cmatch_s4 ? pim::make_centroid_match_s4(cmo) : pim::make_centroid_match_s16(cmo));
   pim::DecodeConfig cfg;
   cfg.budget = budget;
   cfg.mode = mode;
@@ -176,6 +181,26 @@ TEST(DecodeCosim, HierarchicalSelectionIsBitExactAndCheaper) {
   for (std::size_t i = 0; i < sa.steps.size(); ++i) {
     EXPECT_EQ(sa.steps[i].fidelity.recall, sf.steps[i].fidelity.recall);
     EXPECT_EQ(sa.steps[i].fidelity.hit_rate, sf.steps[i].fidelity.hit_rate);
+  }
+}
+
+// Former defect (issue 12): a budget that needs more clusters than the unit's MaxSel ran with
+// the unit stopping at MaxSel and a mismatch. Now the unit runs passes, each checked against the
+// golden pass, and the merged selection is the policy's fill.
+TEST(DecodeCosim, BudgetNeedingMoreClustersThanMaxSelRunsInPasses) {
+  // 60 clusters at step 0 (15 blocks x 4): B = 512 needs about 32 (> MaxSel 16), B = 1024 (the
+  // whole context) every cluster; the MaxSel 4 build needs ~15 passes for B = 1024.
+  for (const bool s4 : {false, true}) {
+    for (const unsigned budget : {512u, 1024u}) {
+      SCOPED_TRACE(fmt::format("MaxSel {} budget {}", s4 ? 4 : 16, budget));
+      const CosimRun r = run(pim::CtrlMode::lockstep, budget, {"starc"}, "auto", false, 2.0, s4);
+      const auto& st = r.stats.at("starc");
+      expect_clean(st);
+      EXPECT_EQ(st.cmatch_compared, 4u);
+      EXPECT_GE(st.cmatch_passes, 2u * 2u);  // at least two passes in each of the 2 steps
+      for (const auto& step : st.steps) EXPECT_EQ(step.selected, std::min(budget, step.context));
+      EXPECT_GE(st.cycles.selection, st.cmatch_cycles);  // every pass counted in `selection`
+    }
   }
 }
 
