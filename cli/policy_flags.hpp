@@ -18,8 +18,8 @@ struct PolicyFlags {
   unsigned page = 16;
   unsigned sparq_r = 0;
   unsigned threads = 1;
-  std::string selection = "flat";
-  double hier_cover = 2.0;
+  std::string selection = "hier";
+  double hier_cover = 3.0;
 };
 
 // Parses "256,512,..." (positive integers); throws std::invalid_argument naming --budgets.

@@ -43,7 +43,7 @@ struct PolicyParams {
   // chosen groups) instead of scoring every centroid; the groups' token count must cover
   // `hier_cover` x the clusters' share of the budget.
   bool hierarchical = false;
-  double hier_cover = 2.0;
+  double hier_cover = 3.0;
   GroupingParams grouping;        // starc, hierarchical: the groups (as the striped layout's)
 };
 

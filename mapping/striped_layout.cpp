@@ -38,11 +38,13 @@ StripedLayout::Sizing StripedLayout::size_regions(const KvHead& head, const Clus
   const unsigned buckets = std::min(p.buckets, clusters);
   s.centroid_slots = clusters;
   if (p.group_centroids) {
-    // Chunk stripes (ceil(chunk / G) per chunk; chunks <= clusters / chunk + groups) and the
+    // Chunk stripes (chunks <= clusters / chunk + groups) and the
     // stripes of block 0's clusters; the chunks' super-centroids densely.
     const unsigned g = org.total_bank_groups();
     const unsigned chunks = clusters / p.chunk + buckets + 1;
-    const unsigned stripes = chunks * ceil_div(p.chunk, g) + ceil_div(c.params().k, g) + 1;
+    // A chunk of m clusters takes ceil(m / G) <= m / G + 1 stripes (one stripe per chunk when
+    // chunk = G).
+    const unsigned stripes = ceil_div(clusters, g) + chunks + ceil_div(c.params().k, g) + 1;
     s.centroid_slots = ceil_div(stripes, s.row_slots / g) * s.row_slots;
     s.group_slots = ceil_div(chunks, s.row_slots) * s.row_slots;
   }
@@ -135,7 +137,6 @@ StripedLayout::StripedLayout(const KvHead& head, const ClusteredKeys& clusters, 
   auto stripe_position = [&](unsigned stripe, unsigned pos) {  // pos < bank groups
     return ((stripe / spr) * bgs + pos) * spr + stripe % spr;
   };
-  const unsigned per_chunk = ceil_div(p.chunk, bgs);
   std::vector<unsigned> chunk_stripe(groups.chunk_count(), kNoToken), chunk_fill(groups.chunk_count(), 0);
   unsigned next_stripe = 0, loose_stripe = kNoToken, loose_fill = 0;
   centroid_slot_.assign(clusters.clusters(), kNoToken);
@@ -151,12 +152,9 @@ StripedLayout::StripedLayout(const KvHead& head, const ClusteredKeys& clusters, 
       }
       slot = stripe_position(loose_stripe, loose_fill++);
     } else {
-      if (chunk_stripe[ch] == kNoToken) {
-        chunk_stripe[ch] = next_stripe;
-        next_stripe += per_chunk;
-      }
+      if (chunk_fill[ch] % bgs == 0) chunk_stripe[ch] = next_stripe++;  // the chunk's next stripe
       const unsigned j = chunk_fill[ch]++;
-      slot = stripe_position(chunk_stripe[ch] + j / bgs, j % bgs);
+      slot = stripe_position(chunk_stripe[ch], j % bgs);
     }
     centroid_slot_[g] = slot;
     cluster_at_centroid_.at(slot) = g;

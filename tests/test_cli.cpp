@@ -76,7 +76,7 @@ TEST(StarcsimCli, BudgetNeedingMoreClustersThanMaxSelRunsBitExact) {
     SCOPED_TRACE(budget);
     std::filesystem::remove(json);
     const auto r = run_starcsim(fmt::format("run --channel small --context 1000 --steps 1 --budget {} "
-                                            "--policies starc --block 4 --clusters 4 --json '{}'",
+                                            "--policies starc --selection flat --block 4 --clusters 4 --json '{}'",
                                             budget, json));
     ASSERT_EQ(r.status, 0) << r.err;
     const auto j = nlohmann::json::parse(starc::test::slurp(json));
