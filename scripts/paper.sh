@@ -2,8 +2,9 @@
 # make paper: the paper's performance configuration on the Verilated hbm3-pim channel (64 banks,
 # FP16, D = 128, B = 1024) at contexts 16K, 24K and 32K, plus a budget sweep at 16K; prints
 # STARC's latency and energy reduction against dense, token-wise and Quest next to the figures
-# of the STARC artifact (docs/design.md section 12), STARC on both layouts (striped, the default, and
-# the paper's cluster layout), and writes plots (scripts/plots.sh).
+# of the STARC artifact (docs/design.md section 12), STARC in three variants (the paper's cluster
+# layout with the flat selection, the striped layout with the flat selection, and the default:
+# striped layout, hierarchical selection), and writes plots (scripts/plots.sh).
 # Usage: scripts/paper.sh [BUILD]   (env: STEPS decode steps per run, default 1; SEEDS synthetic
 #        workload seeds of the context runs, default 1 (the budget runs use the first);
 #        CONTEXTS, BUDGETS to override the sweeps; OUT output directory)
@@ -26,8 +27,10 @@ start=$(date +%s)
 for s in $SEEDS; do
   for c in $CONTEXTS; do
     run "ctx-$c-seed$s" "$POLICIES" --context "$c" --steps "$STEPS" --budget 1024 --seed "$s"
-    # STARC on the paper's layout (clusters contiguous per block) next to the default striped one.
-    run "layout-cluster-$c-seed$s" starc --layout cluster --context "$c" --steps "$STEPS" --budget 1024 --seed "$s"
+    # STARC as in the paper (cluster layout, flat selection) and on the striped layout with the
+    # flat selection, next to the default (striped layout, hierarchical selection).
+    run "variant-cluster-flat-$c-seed$s" starc --layout cluster --selection flat --context "$c" --steps "$STEPS" --budget 1024 --seed "$s"
+    run "variant-striped-flat-$c-seed$s" starc --layout striped --selection flat --context "$c" --steps "$STEPS" --budget 1024 --seed "$s"
   done
 done
 first_seed=${SEEDS%% *}

@@ -96,33 +96,37 @@ def main(out):
                   f"{rows_s:>10.0f} {rows_o:>10.0f}   {PAPER_LATENCY[other]}")
     print("(rows = bank activations per step; the artifact gives no energy figures in docs/design.md)")
 
-    # STARC on the paper's cluster layout against the striped default (same clusters, same
-    # selection): cycles per step, x lim, MAC utilisation and bank activations.
-    lay = {}
-    for f in glob.glob(os.path.join(out, "layout-cluster-*.json")):
+    # STARC variants: the paper's (cluster layout, flat selection), the striped layout with the
+    # flat selection, and the default (striped, hierarchical): cycles per step, x lim, MAC
+    # utilisation, bank activations and recall.
+    variants = {}
+    for f in glob.glob(os.path.join(out, "variant-*.json")):
         r = load(f)
-        lay[(r["run"]["context"], seed_of(r))] = pols(r)["starc"]
-    if lay:
-        print("\nSTARC per layout (per step; x lim = cycles / physical limit; means over the seeds):")
-        print(f"{'context':>8} {'layout':<8} {'cycles':>8} {'select':>7} {'keys':>6} {'values':>6} "
+        name = os.path.basename(f)[len("variant-"):].rsplit("-", 2)[0]
+        variants.setdefault(name, {})[(r["run"]["context"], seed_of(r))] = pols(r)["starc"]
+    if variants:
+        print("\nSTARC variants (per step; x lim = cycles / physical limit; means over the seeds):")
+        print(f"{'context':>8} {'variant':<14} {'cycles':>8} {'select':>7} {'keys':>6} {'values':>6} "
               f"{'x lim':>6} {'util':>6} {'rows':>6} {'recall':>7}")
         for c in contexts:
-            pairs = [(lay[(c, seed_of(r))], pols(r)["starc"]) for r in by_ctx[c]
-                     if (c, seed_of(r)) in lay and "starc" in pols(r)]
-            if not pairs:
-                continue
-            for i, name in ((0, "cluster"), (1, pairs[0][1]["layout"])):
-                ps = [p[i] for p in pairs]
+            rows = []
+            for name in sorted(variants):
+                rows.append((name, [v for (cc, _), v in variants[name].items() if cc == c]))
+            rows.append(("striped-hier", [pols(r)["starc"] for r in by_ctx[c] if "starc" in pols(r)]))
+            for name, ps in rows:
+                if not ps:
+                    continue
                 n = [max(1, len(p["steps"])) for p in ps]
                 cyc = lambda k: mean([p["cycles"][k] / m for p, m in zip(ps, n)])
                 rec = mean([mean([s["recall"] for s in p["steps"]]) for p in ps])
-                print(f"{c:>8} {name:<8} {cyc('total'):>8.0f} {cyc('selection'):>7.0f} {cyc('keys'):>6.0f} "
+                print(f"{c:>8} {name:<14} {cyc('total'):>8.0f} {cyc('selection'):>7.0f} {cyc('keys'):>6.0f} "
                       f"{cyc('values'):>6.0f} {mean([p['limit']['actual_over_limit'] for p in ps]):>6.2f} "
                       f"{100 * mean([p['mac_utilisation_mean'] for p in ps]):>5.1f}% "
                       f"{mean([per_step(p, 'acts') for p in ps]):>6.0f} {rec:>7.4f}")
-        for (c, s), p in sorted(lay.items()):
-            bad += p["bitexact"]["mismatches"] + p["bitexact"]["centroid_match_mismatches"]
-            bad += p["timing_errors"]["rtl_checker"] + p["timing_errors"]["trace_checker"]
+        for name in variants:
+            for p in variants[name].values():
+                bad += p["bitexact"]["mismatches"] + p["bitexact"]["centroid_match_mismatches"]
+                bad += p["timing_errors"]["rtl_checker"] + p["timing_errors"]["trace_checker"]
 
     # Per-step latency and energy per policy versus context (means over the seeds).
     with open(os.path.join(out, "ctx.dat"), "w") as f:
