@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_seed.hpp"
+
 #include "mapping/cluster_layout.hpp"
 #include "mapping/kmeans.hpp"
 #include "mapping/token_layout.hpp"
@@ -18,13 +20,7 @@ namespace {
 using namespace starc;
 
 std::uint64_t test_seed() {
-  static const std::uint64_t seed = [] {
-    const char* env = std::getenv("STARC_SEED");
-    const std::uint64_t s = env ? std::strtoull(env, nullptr, 10) : 7u;
-    std::printf("test_layout: seed %llu (set STARC_SEED to reproduce)\n",
-                static_cast<unsigned long long>(s));
-    return s;
-  }();
+  static const std::uint64_t seed = starc::test::test_seed(7);
   return seed;
 }
 
