@@ -27,10 +27,14 @@ class VerilatedModel {
     if (!fst_path.empty()) ctx_->traceEverOn(true);
     top_ = std::make_unique<Model>(ctx_.get(), name);
     if (!fst_path.empty()) {
-      fst_ = std::make_unique<VerilatedFstC>();
-      top_->trace(fst_.get(), 99);
-      fst_->open(fst_path.c_str());
-      if (!fst_->isOpen()) throw std::runtime_error("cannot write wave file '" + fst_path + "'");
+      if constexpr (requires(Model& m, VerilatedFstC* f) { m.trace(f, 99); }) {
+        fst_ = std::make_unique<VerilatedFstC>();
+        top_->trace(fst_.get(), 99);
+        fst_->open(fst_path.c_str());
+        if (!fst_->isOpen()) throw std::runtime_error("cannot write wave file '" + fst_path + "'");
+      } else {
+        throw std::logic_error("this Verilated model was built without waves (TRACE_FST)");
+      }
     }
   }
   VerilatedModel(const VerilatedModel&) = delete;
