@@ -36,6 +36,7 @@ struct RunArgs {
   std::string mode = "lockstep";
   std::string layout = "auto";
   starc::StripedParams striped;
+  std::string hier_rows = "shared";
   std::string channel = "hbm3-pim";
   std::string json;
   std::string cmd_trace;
@@ -80,7 +81,10 @@ void run(RunArgs a) {
   if (a.striped.buckets == 0) throw std::invalid_argument("--stripe-buckets: must be >= 1");
   if (!(a.striped.threshold >= -1.0 && a.striped.threshold <= 1.0))
     throw std::invalid_argument("--stripe-threshold: must be in [-1, 1]");
+  if (a.hier_rows != "shared" && a.hier_rows != "group")
+    throw std::invalid_argument(fmt::format("--hier-rows: '{}' (expected shared or group)", a.hier_rows));
   cfg.striped = a.striped;
+  cfg.striped.group_rows = a.hier_rows == "group";
   cfg.head = a.head;
   // --block is capped by the centroid-match unit's largest cluster (64 tokens).
   cfg.params = policy_params(a.policy, 64);
@@ -195,6 +199,10 @@ void add_run_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--stripe-threshold", args->striped.threshold,
                   "striped layout: cosine of centred centroids for a cluster to join a bucket")
+      ->capture_default_str();
+  cmd->add_option("--hier-rows", args->hier_rows,
+                  "starc, hier: centroid stripes of a group in the group's own rows (group) or in "
+                  "allocation order (shared: fewest rows)")
       ->capture_default_str();
   cmd->add_option("--channel", args->channel,
                   "Verilated channel: hbm3-pim (64 banks), hbm3-pim-npc (64 banks, nCCDAB 4, make "
