@@ -31,10 +31,15 @@ StripedLayout::Sizing StripedLayout::size_regions(const KvHead& head, const Clus
   if (c.blocks() > 0 && c.centroids().cols() != head.keys.cols()) {
     throw std::invalid_argument("striped layout: centroid dimension differs from the head's");
   }
+  return sizes(org, static_cast<unsigned>(head.keys.cols()), std::max(n, capacity), c.params().block, c.params().k, p);
+}
+
+StripedLayout::Sizing StripedLayout::sizes(const pim::Org& org, unsigned dim, unsigned capacity, unsigned block,
+                                            unsigned k, const StripedParams& p) {
   Sizing s;
-  s.capacity_tokens = std::max(n, capacity);
-  s.row_slots = org.total_bank_groups() * org.slots_per_row(static_cast<unsigned>(head.keys.cols()));
-  const unsigned clusters = s.capacity_tokens / c.params().block * c.params().k;
+  s.capacity_tokens = capacity;
+  s.row_slots = org.total_bank_groups() * org.slots_per_row(dim);
+  const unsigned clusters = s.capacity_tokens / block * k;
   const unsigned buckets = std::min(p.buckets, clusters);
   s.centroid_slots = clusters;
   if (p.group_centroids) {
@@ -44,15 +49,21 @@ StripedLayout::Sizing StripedLayout::size_regions(const KvHead& head, const Clus
     const unsigned chunks = clusters / p.chunk + buckets + 1;
     // A chunk of m clusters takes ceil(m / G) <= m / G + 1 stripes (one stripe per chunk when
     // chunk = G).
-    const unsigned stripes = ceil_div(clusters, g) + chunks + ceil_div(c.params().k, g) + 1;
+    const unsigned stripes = ceil_div(clusters, g) + chunks + ceil_div(k, g) + 1;
     // Per-group rows: every group's chain has at most one row not full, plus the loose stripes'.
     const unsigned rows = ceil_div(stripes, s.row_slots / g) + (p.group_rows ? buckets + 1 : 0);
     s.centroid_slots = rows * s.row_slots;
     s.group_slots = ceil_div(chunks, s.row_slots) * s.row_slots;
   }
   s.data_rows = ceil_div(s.capacity_tokens, s.row_slots) + buckets;
-  s.tail_rows = ceil_div(c.params().block * (p.sink_block ? 2 : 1), s.row_slots);
+  s.tail_rows = ceil_div(block * (p.sink_block ? 2 : 1), s.row_slots);
   return s;
+}
+
+unsigned StripedLayout::rows_needed(const pim::Org& org, unsigned dim, unsigned capacity, unsigned block, unsigned k,
+                                    const StripedParams& p) {
+  const Sizing s = sizes(org, dim, capacity, block, k, p);
+  return rows_for(org, dim, s.region_slots(), s.centroid_slots, 0, s.group_slots);
 }
 
 void validate(const StripedParams& p) {

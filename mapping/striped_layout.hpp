@@ -87,8 +87,15 @@ class StripedLayout final : public KvLayout {
   unsigned rows_used() const { return rows_used_; }
   unsigned tail_row() const { return tail_row_; }
 
+  // Rows per bank the layout of `capacity` tokens takes (blocks of `block` tokens, `k` clusters
+  // each, head dimension `dim`), computed from the sizes alone: checked before any work.
+  static unsigned rows_needed(const pim::Org& org, unsigned dim, unsigned capacity, unsigned block, unsigned k,
+                              const StripedParams& p);
+
  private:
   struct Sizing;
+  static Sizing sizes(const pim::Org& org, unsigned dim, unsigned capacity, unsigned block, unsigned k,
+                      const StripedParams& p);
   static Sizing size_regions(const KvHead& head, const ClusteredKeys& c, unsigned n,
                              const pim::Org& org, unsigned capacity, const StripedParams& p);
   StripedLayout(const KvHead& head, const ClusteredKeys& clusters, unsigned n, const pim::Org& org,

@@ -100,7 +100,9 @@ DecodeCosim::DecodeCosim(ChannelSim& channel, CentroidMatchHarness* cmatch,
 
 DecodeCosim::~DecodeCosim() = default;
 
-LayoutKind DecodeCosim::layout_kind_for(std::string_view policy) const {
+LayoutKind DecodeCosim::layout_kind_for(std::string_view policy) const { return layout_kind(cfg_, policy); }
+
+LayoutKind DecodeCosim::layout_kind(const DecodeConfig& cfg_, std::string_view policy) {
   const starc::SelectionCost cost = starc::make_policy(policy, cfg_.params)->selection_cost();
   LayoutKind k = LayoutKind::token_order;
   switch (cfg_.layout) {
@@ -120,6 +122,28 @@ LayoutKind DecodeCosim::layout_kind_for(std::string_view policy) const {
     throw std::invalid_argument(fmt::format("--layout {}: {} needs the token-order layout (its page metadata)",
                                             layout_kind_name(k), policy));
   return k;
+}
+
+unsigned DecodeCosim::rows_needed(const Org& org, unsigned dim, unsigned context, const DecodeConfig& config,
+                                  std::string_view policy) {
+  const DecodeConfig cfg = with_grouping(config);
+  const LayoutKind kind = layout_kind(cfg, policy);
+  const starc::PolicyParams& pp = cfg.params;
+  switch (kind) {
+    case LayoutKind::striped: {
+      starc::StripedParams p = cfg.striped;
+      p.group_centroids = pp.hierarchical;  // as clustered_layout
+      return starc::StripedLayout::rows_needed(org, dim, context, pp.kmeans.block, pp.kmeans.k, p);
+    }
+    case LayoutKind::cluster:
+      return starc::KvLayout::rows_for(org, dim, context, context / pp.kmeans.block * pp.kmeans.k, 0);
+    case LayoutKind::token_order: {
+      const bool meta = starc::make_policy(policy, pp)->selection_cost() == starc::SelectionCost::page_meta;
+      const unsigned page = meta ? pp.page : 0;
+      return starc::KvLayout::rows_for(org, dim, context, 0, page == 0 ? 0 : 2 * ((context + page - 1) / page));
+    }
+  }
+  return 0;
 }
 
 std::string DecodeCosim::layout_for(std::string_view policy) const {

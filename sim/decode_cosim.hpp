@@ -80,6 +80,13 @@ class DecodeCosim {
   std::string layout_for(std::string_view policy) const;
   LayoutKind layout_kind_for(std::string_view policy) const;
 
+  // The layout kind of `policy` under `cfg` (layout_kind_for without an object).
+  static LayoutKind layout_kind(const DecodeConfig& cfg, std::string_view policy);
+  // Rows per bank the layout of `policy` takes for a context of `context` tokens of dimension
+  // `dim` under `cfg`, from the sizes alone (checked against org.rows before any work).
+  static unsigned rows_needed(const Org& org, unsigned dim, unsigned context, const DecodeConfig& cfg,
+                              std::string_view policy);
+
   const std::vector<Command>& commands() const { return cmds_; }
   const std::vector<TraceMark>& marks() const { return marks_; }
 
