@@ -295,6 +295,18 @@ starc::ScoreResult DecodeCosim::score_round(Step& step, const starc::Policy& pol
   return out;
 }
 
+const starc::DenseReference& DecodeCosim::reference(unsigned s) {
+  auto& slot = refs_[s];
+  if (!slot) {
+    const starc::KvHead& head = kv_.heads[cfg_.head];
+    const auto n = static_cast<Eigen::Index>(head.keys.rows() - head.queries.rows() + s + 1);
+    std::vector<float> q(static_cast<std::size_t>(head.keys.cols()));
+    for (std::size_t j = 0; j < q.size(); ++j) q[j] = head.queries(s, static_cast<Eigen::Index>(j));
+    slot = std::make_unique<const starc::DenseReference>(head.keys.topRows(n), head.values.topRows(n), q);
+  }
+  return *slot;
+}
+
 std::vector<std::uint16_t> DecodeCosim::query_bits(unsigned s) const {
   const starc::KvHead& head = kv_.heads[cfg_.head];
   std::vector<std::uint16_t> qbits(sim_.head_dim());
@@ -440,7 +452,7 @@ void DecodeCosim::run_step(starc::Policy& policy, LayoutKind kind, unsigned s, P
         if (c.mask >> g & 1u) ++st.macab_per_bg[g];
   }
   ss.activations = st.events.activations - acts_before;
-  const starc::DenseReference ref(keys, values, q);
+  const starc::DenseReference& ref = reference(s);
   const starc::FidelityMetrics m = ref.measure(values, sel.tokens, cfg_.budget);
   ss.fidelity.recall = m.recall;
   ss.fidelity.hit_rate = m.hit_rate;

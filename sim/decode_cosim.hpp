@@ -25,6 +25,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +40,10 @@
 #include "host/cmd_trace.hpp"
 #include "host/report.hpp"
 #include "mapping/striped_layout.hpp"
+
+namespace starc {
+class DenseReference;
+}
 
 namespace pim {
 
@@ -108,6 +113,10 @@ class DecodeCosim {
   std::vector<Command> cmds_;
   std::vector<TraceMark> marks_;
   std::unique_ptr<starc::ClusteredKeys> clustered_;  // cluster layout of non-STARC policies
+  // The exact double-precision reference of each step: it does not depend on the policy, so it
+  // is computed once per step for all policies of the run (at 1M tokens, 1M x D products).
+  std::map<unsigned, std::unique_ptr<const starc::DenseReference>> refs_;
+  const starc::DenseReference& reference(unsigned s);
 };
 
 }  // namespace pim
