@@ -78,12 +78,14 @@ for ctx in sorted(rows):
             cells.append("-")
             continue
         w, m = walltime(f"{kind}-{ctx}")
-        cells.append(f"{cyc(s):.0f} [{share(s, 'selection'):.1%}] {s['fidelity']['recall']:.4f}; {w:.1f} s / {m:.0f} MB")
+        cost = f"; {w:.1f} s / {m:.0f} MB" if w is not None else ""
+        cells.append(f"{cyc(s):.0f} [{share(s, 'selection'):.1%}] {s['fidelity']['recall']:.4f}{cost}")
     print(f"| {ctx} | " + " | ".join(cells) + " |")
 print("\nWall time and peak RSS per run (/usr/bin/time):")
 for f in sorted(glob.glob(os.path.join(out, "*.time"))):
     w, m = walltime(os.path.basename(f)[:-5])
-    print(f"  {os.path.basename(f)[:-5]}: {w:.1f} s, {m:.0f} MB")
+    if w is not None:
+        print(f"  {os.path.basename(f)[:-5]}: {w:.1f} s, {m:.0f} MB")
 if bad:
     print(f"{bad} failing policy runs")
     sys.exit(1)

@@ -65,7 +65,7 @@ struct DecodeCosim::Step {
   DecodeCosim& self;
   PolicyStats& st;
   LockstepEngine engine;
-  std::unique_ptr<starc::KvLayout> layout;
+  std::shared_ptr<const starc::KvLayout> layout;
   std::uint64_t start = 0;            // first cycle of the step
   std::uint64_t sel_end = 0;          // cycle the selection is known
   bool sel_ran = false, q_in_buffer = false;
@@ -73,7 +73,7 @@ struct DecodeCosim::Step {
   Step(DecodeCosim& s, PolicyStats& stats)
       : self(s), st(stats), engine(s.sim_, s.ctl_, s.cmds_, &stats.wall) {}
 
-  void use_layout(std::unique_ptr<starc::KvLayout> l) {
+  void use_layout(std::shared_ptr<const starc::KvLayout> l) {
     const auto t = Clock::now();
     layout = std::move(l);
     engine.use_image(layout->image(), self.kv_.fmt);
@@ -375,7 +375,19 @@ void DecodeCosim::run_step(starc::Policy& policy, LayoutKind kind, unsigned s, P
       // The page-metadata region only for a policy that reads it (quest).
       tp.page = sel.cost == starc::SelectionCost::page_meta ? cfg_.params.page : 0;
       tp.capacity = total;
-      step.use_layout(std::make_unique<starc::TokenLayout>(head, n, o, kv_.fmt, tp));
+      // The token-order layout does not depend on the policy: the policies of a run that use
+      // the same one (dense, oracle, tokenwise; quest with its page metadata) share it for the
+      // same step (it is immutable once built).
+      CachedLayout& cached = token_layout_;
+      if (!cached.layout || cached.step != s || cached.page != tp.page) {
+        cached.layout.reset();  // before building the next one: at most one is kept
+        t = Clock::now();
+        cached.layout = std::make_shared<const starc::TokenLayout>(head, n, o, kv_.fmt, tp);
+        cached.step = s;
+        cached.page = tp.page;
+        st.wall.host += since(t);
+      }
+      step.use_layout(cached.layout);
     }
   }
   const starc::KvLayout& layout = *step.layout;

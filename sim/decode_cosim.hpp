@@ -117,6 +117,12 @@ class DecodeCosim {
   // is computed once per step for all policies of the run (at 1M tokens, 1M x D products).
   std::map<unsigned, std::unique_ptr<const starc::DenseReference>> refs_;
   const starc::DenseReference& reference(unsigned s);
+  // The last token-order layout built, with its step and page-metadata size (0: none).
+  struct CachedLayout {
+    unsigned step = 0, page = 0;
+    std::shared_ptr<const starc::KvLayout> layout;
+  };
+  CachedLayout token_layout_;
 };
 
 }  // namespace pim
