@@ -50,8 +50,9 @@ paper: build
 	@scripts/paper.sh $(BUILD)
 
 # Long contexts (issue 12): every policy at 16K .. 1M tokens, B = 2048 (scripts/long.sh; JSON,
-# wall time and peak memory per run, summary table and plots in $(BUILD)/long). About 16 min on
-# 2 cores, most of it dense and token-wise at 1M; DENSE_MAX=262144 make long leaves them out above.
+# wall time and peak memory per run, summary table and plots in $(BUILD)/long). 6.5 min on 2
+# cores (measured), half of it the all-policy run at 1M; DENSE_MAX=262144 make long leaves dense
+# and token-wise out above 256K.
 # Builds only the simulator (not the tests).
 long: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS) --target starcsim

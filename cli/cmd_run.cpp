@@ -106,6 +106,8 @@ void run(RunArgs a) {
   if (a.striped.buckets == 0) throw std::invalid_argument("--stripe-buckets: must be >= 1");
   if (!(a.striped.threshold >= -1.0 && a.striped.threshold <= 1.0))
     throw std::invalid_argument("--stripe-threshold: must be in [-1, 1]");
+  if (a.striped.chunk == 0 || a.striped.chunk > 1024)
+    throw std::invalid_argument(fmt::format("--hier-chunk: {} is not in [1, 1024]", a.striped.chunk));
   if (a.hier_rows != "shared" && a.hier_rows != "group")
     throw std::invalid_argument(fmt::format("--hier-rows: '{}' (expected shared or group)", a.hier_rows));
   cfg.striped = a.striped;
@@ -231,6 +233,10 @@ void add_run_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--stripe-threshold", args->striped.threshold,
                   "striped layout: cosine of centred centroids for a cluster to join a bucket")
+      ->capture_default_str();
+  cmd->add_option("--hier-chunk", args->striped.chunk,
+                  "starc, hier: clusters per first-level chunk (16 = one centroid stripe; larger: "
+                  "fewer super-centroids to score, several stripes per chunk)")
       ->capture_default_str();
   cmd->add_option("--hier-rows", args->hier_rows,
                   "starc, hier: centroid stripes of a group in the group's own rows (group) or in "

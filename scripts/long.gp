@@ -11,9 +11,10 @@ do for [ext in "svg png"] {
   set title "Cycles per decode step of one head (one channel, B = 2048)"
   set xlabel "context (tokens)"; set ylabel "cycles per step"
   set logscale xy 2
-  set format x "%.0s%c"
+  set format x "%.0s%c"; set format y "%.0s%c"
   plot for [i=1:5] OUT."/cycles.dat" using 1:(column(1+i)) title word(policies, i)
   unset logscale y
+  set format y "%g"
   set yrange [0:1]
   set ylabel "share of the step's cycles"
   do for [i=1:5] {
@@ -26,5 +27,5 @@ do for [ext in "svg png"] {
   }
   set autoscale y
   unset logscale x
-  unset format x
+  unset format x; unset format y
 }
