@@ -232,6 +232,13 @@ TEST(DecodeCosim, RowsNeededAtTheContextExtremes) {
   // 1M tokens in token order: 4096 rows per region; Quest's metadata 512 more.
   EXPECT_EQ(pim::DecodeCosim::rows_needed(full, 128, 1u << 20, cfg, "dense"), 8192u);
   EXPECT_EQ(pim::DecodeCosim::rows_needed(full, 128, 1u << 20, cfg, "quest"), 8704u);
+  // Striped, hierarchical (the defaults): 2 x 4161 data rows, 517 centroid rows, 17 group rows;
+  // --hier-rows group: 65 centroid rows more.
+  cfg.params.hierarchical = true;
+  cfg.striped.group_rows = false;
+  EXPECT_EQ(pim::DecodeCosim::rows_needed(full, 128, 1u << 20, cfg, "starc"), 8856u);
+  cfg.striped.group_rows = true;
+  EXPECT_EQ(pim::DecodeCosim::rows_needed(full, 128, 1u << 20, cfg, "starc"), 8921u);
 }
 
 // Former defect (issue 12): a budget that needs more clusters than the unit's MaxSel ran with
