@@ -36,6 +36,7 @@ struct RunArgs {
   std::string mode = "lockstep";
   std::string layout = "auto";
   starc::StripedParams striped;
+  std::string hier_rows = "shared";
   std::string channel = "hbm3-pim";
   std::string json;
   std::string cmd_trace;
@@ -66,6 +67,31 @@ std::unique_ptr<pim::ChannelSim> make_channel(const std::string& name, const pim
       fmt::format("--channel: unknown channel '{}' (expected hbm3-pim, hbm3-pim-npc or small)", name));
 }
 
+// Every policy's layout must fit the channel's rows (keys, values, centroids, page metadata,
+// groups; docs/design.md section 4): refused before any work, naming the flags that size it.
+void check_rows(const std::string& channel, unsigned dim, unsigned context, const pim::DecodeConfig& cfg,
+                const std::vector<std::string>& policies, const RunArgs& a) {
+  if (context == 0 || dim == 0) return;  // refused elsewhere
+  const pim::Org org = channel == "small" ? pim::small_channel_org() : pim::hbm3_pim_org();
+  if (dim % (org.banks * org.lanes) != 0) return;  // the head-dimension check names it
+  for (const auto& p : policies) {
+    const unsigned rows = pim::DecodeCosim::rows_needed(org, dim, context, cfg, p);
+    if (rows <= org.rows) continue;
+    const pim::LayoutKind kind = pim::DecodeCosim::layout_kind(cfg, p);
+    std::string sizing;
+    if (kind == pim::LayoutKind::striped)
+      sizing = fmt::format(", --stripe-buckets {}, --block {}, --clusters {}", a.striped.buckets, a.policy.block,
+                           a.policy.clusters);
+    else if (kind == pim::LayoutKind::cluster)
+      sizing = fmt::format(", --block {}, --clusters {}", a.policy.block, a.policy.clusters);
+    else if (p == "quest")
+      sizing = fmt::format(", --page {}", cfg.params.page);
+    throw std::invalid_argument(fmt::format(
+        "--context: {} tokens of {} ({} layout{}) need {} rows per bank, the {} channel has {}", context, p,
+        pim::layout_kind_name(kind), sizing, rows, channel, org.rows));
+  }
+}
+
 void run(RunArgs a) {
   // Validate every flag before anything runs or is written.
   pim::DecodeConfig cfg;
@@ -80,7 +106,12 @@ void run(RunArgs a) {
   if (a.striped.buckets == 0) throw std::invalid_argument("--stripe-buckets: must be >= 1");
   if (!(a.striped.threshold >= -1.0 && a.striped.threshold <= 1.0))
     throw std::invalid_argument("--stripe-threshold: must be in [-1, 1]");
+  if (a.striped.chunk == 0 || a.striped.chunk > 1024)
+    throw std::invalid_argument(fmt::format("--hier-chunk: {} is not in [1, 1024]", a.striped.chunk));
+  if (a.hier_rows != "shared" && a.hier_rows != "group")
+    throw std::invalid_argument(fmt::format("--hier-rows: '{}' (expected shared or group)", a.hier_rows));
   cfg.striped = a.striped;
+  cfg.striped.group_rows = a.hier_rows == "group";
   cfg.head = a.head;
   // --block is capped by the centroid-match unit's largest cluster (64 tokens).
   cfg.params = policy_params(a.policy, 64);
@@ -93,7 +124,14 @@ void run(RunArgs a) {
     if (a.kv.context == 0) a.kv.context = 16384;
     if (a.kv.steps == 0) a.kv.steps = 4;
   }
+  // The synthetic workload's size is known before it is generated: refuse it first.
+  if (a.kv.kv_dir.empty() && a.kv.context > 0)
+    check_rows(a.channel, a.kv.head_dim > 0 ? static_cast<unsigned>(a.kv.head_dim) : 128u,
+               static_cast<unsigned>(a.kv.context), cfg, policies, a);
   const KvSource kv = load_kv(a.kv);
+  if (a.head < kv.heads.size())
+    check_rows(a.channel, static_cast<unsigned>(kv.heads[a.head].keys.cols()),
+               static_cast<unsigned>(kv.heads[a.head].keys.rows()), cfg, policies, a);
   check_sparq_r(a.policy, static_cast<unsigned>(kv.heads.at(0).keys.cols()));
   if (std::find(policies.begin(), policies.end(), "starc") != policies.end() && a.head < kv.heads.size()) {
     // STARC's clusters must fit the centroid-match unit's 20-bit cluster ids (every context up
@@ -195,6 +233,14 @@ void add_run_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--stripe-threshold", args->striped.threshold,
                   "striped layout: cosine of centred centroids for a cluster to join a bucket")
+      ->capture_default_str();
+  cmd->add_option("--hier-chunk", args->striped.chunk,
+                  "starc, hier: clusters per first-level chunk (16 = one centroid stripe; larger: "
+                  "fewer super-centroids to score, several stripes per chunk)")
+      ->capture_default_str();
+  cmd->add_option("--hier-rows", args->hier_rows,
+                  "starc, hier: centroid stripes of a group in the group's own rows (group) or in "
+                  "allocation order (shared: fewest rows)")
       ->capture_default_str();
   cmd->add_option("--channel", args->channel,
                   "Verilated channel: hbm3-pim (64 banks), hbm3-pim-npc (64 banks, nCCDAB 4, make "

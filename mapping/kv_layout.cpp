@@ -96,6 +96,15 @@ KvLayout::KvLayout(const pim::Org& org, pim::Fmt fmt, unsigned dim, unsigned tok
   }
 }
 
+unsigned KvLayout::rows_for(const pim::Org& org, unsigned dim, unsigned capacity, unsigned centroid_slots,
+                            unsigned meta_slots, unsigned group_slots) {
+  const unsigned spr = org.slots_per_row(dim), g = org.total_bank_groups();
+  const std::uint64_t slots[kRegions] = {capacity, capacity, centroid_slots, meta_slots, group_slots};
+  std::uint64_t rows = 0;
+  for (std::uint64_t s : slots) rows += ((s + spr - 1) / spr + g - 1) / g;  // as the constructor
+  return static_cast<unsigned>(std::min<std::uint64_t>(rows, ~0u));
+}
+
 void KvLayout::place(const KvHead& head, std::vector<unsigned> token_of_slot) {
   check_head(head, tokens_, name());
   if (static_cast<unsigned>(head.keys.cols()) != dim_) {

@@ -134,6 +134,13 @@ class KvLayout {
   // touches an empty slot or another region. Used by tests and by the co-simulation checks.
   std::vector<unsigned> tokens_read(const pim::ReadList& reads, Region r = Region::keys) const;
 
+ public:
+  // Rows per bank that regions of these sizes take (keys and values of `capacity` tokens, then
+  // the centroid, page-metadata and group regions), without building anything: what a caller
+  // checks against org.rows before any work.
+  static unsigned rows_for(const pim::Org& org, unsigned dim, unsigned capacity, unsigned centroid_slots,
+                           unsigned meta_slots, unsigned group_slots = 0);
+
  protected:
   // Sizes the regions: `centroid_slots`, `meta_slots` and `group_slots` for `capacity` tokens.
   KvLayout(const pim::Org& org, pim::Fmt fmt, unsigned dim, unsigned tokens, unsigned capacity,

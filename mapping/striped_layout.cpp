@@ -31,10 +31,15 @@ StripedLayout::Sizing StripedLayout::size_regions(const KvHead& head, const Clus
   if (c.blocks() > 0 && c.centroids().cols() != head.keys.cols()) {
     throw std::invalid_argument("striped layout: centroid dimension differs from the head's");
   }
+  return sizes(org, static_cast<unsigned>(head.keys.cols()), std::max(n, capacity), c.params().block, c.params().k, p);
+}
+
+StripedLayout::Sizing StripedLayout::sizes(const pim::Org& org, unsigned dim, unsigned capacity, unsigned block,
+                                            unsigned k, const StripedParams& p) {
   Sizing s;
-  s.capacity_tokens = std::max(n, capacity);
-  s.row_slots = org.total_bank_groups() * org.slots_per_row(static_cast<unsigned>(head.keys.cols()));
-  const unsigned clusters = s.capacity_tokens / c.params().block * c.params().k;
+  s.capacity_tokens = capacity;
+  s.row_slots = org.total_bank_groups() * org.slots_per_row(dim);
+  const unsigned clusters = s.capacity_tokens / block * k;
   const unsigned buckets = std::min(p.buckets, clusters);
   s.centroid_slots = clusters;
   if (p.group_centroids) {
@@ -44,13 +49,21 @@ StripedLayout::Sizing StripedLayout::size_regions(const KvHead& head, const Clus
     const unsigned chunks = clusters / p.chunk + buckets + 1;
     // A chunk of m clusters takes ceil(m / G) <= m / G + 1 stripes (one stripe per chunk when
     // chunk = G).
-    const unsigned stripes = ceil_div(clusters, g) + chunks + ceil_div(c.params().k, g) + 1;
-    s.centroid_slots = ceil_div(stripes, s.row_slots / g) * s.row_slots;
+    const unsigned stripes = ceil_div(clusters, g) + chunks + ceil_div(k, g) + 1;
+    // Per-group rows: every group's chain has at most one row not full, plus the loose stripes'.
+    const unsigned rows = ceil_div(stripes, s.row_slots / g) + (p.group_rows ? buckets + 1 : 0);
+    s.centroid_slots = rows * s.row_slots;
     s.group_slots = ceil_div(chunks, s.row_slots) * s.row_slots;
   }
   s.data_rows = ceil_div(s.capacity_tokens, s.row_slots) + buckets;
-  s.tail_rows = ceil_div(c.params().block * (p.sink_block ? 2 : 1), s.row_slots);
+  s.tail_rows = ceil_div(block * (p.sink_block ? 2 : 1), s.row_slots);
   return s;
+}
+
+unsigned StripedLayout::rows_needed(const pim::Org& org, unsigned dim, unsigned capacity, unsigned block, unsigned k,
+                                    const StripedParams& p) {
+  const Sizing s = sizes(org, dim, capacity, block, k, p);
+  return rows_for(org, dim, s.region_slots(), s.centroid_slots, 0, s.group_slots);
 }
 
 void validate(const StripedParams& p) {
@@ -139,6 +152,26 @@ StripedLayout::StripedLayout(const KvHead& head, const ClusteredKeys& clusters, 
   };
   std::vector<unsigned> chunk_stripe(groups.chunk_count(), kNoToken), chunk_fill(groups.chunk_count(), 0);
   unsigned next_stripe = 0, loose_stripe = kNoToken, loose_fill = 0;
+  // group_rows: per group, its current centroid row's next stripe and the stripes left in it.
+  std::vector<unsigned> group_next(groups.groups(), 0), group_left(groups.groups(), 0);
+  unsigned next_crow = 0;  // group_rows: the next free centroid row
+  auto new_stripe = [&](unsigned group) {
+    if (!p.group_rows) return next_stripe++;
+    if (group == CentroidGroups::kNoGroup) {
+      // The loose stripes (block 0) form a chain of their own, in the last group's slot.
+      group = groups.groups();
+      if (group_next.size() == group) {
+        group_next.push_back(0);
+        group_left.push_back(0);
+      }
+    }
+    if (group_left[group] == 0) {
+      group_next[group] = next_crow++ * spr;
+      group_left[group] = spr;
+    }
+    --group_left[group];
+    return group_next[group]++;
+  };
   centroid_slot_.assign(clusters.clusters(), kNoToken);
   cluster_at_centroid_.assign(region_slots(Region::centroids), kNoToken);
   for (unsigned g = 0; g < clusters.clusters(); ++g) {
@@ -147,12 +180,12 @@ StripedLayout::StripedLayout(const KvHead& head, const ClusteredKeys& clusters, 
     unsigned slot = 0;
     if (ch == CentroidGroups::kNoGroup) {
       if (loose_stripe == kNoToken || loose_fill == bgs) {
-        loose_stripe = next_stripe++;
+        loose_stripe = new_stripe(CentroidGroups::kNoGroup);
         loose_fill = 0;
       }
       slot = stripe_position(loose_stripe, loose_fill++);
     } else {
-      if (chunk_fill[ch] % bgs == 0) chunk_stripe[ch] = next_stripe++;  // the chunk's next stripe
+      if (chunk_fill[ch] % bgs == 0) chunk_stripe[ch] = new_stripe(groups.group_of[g]);  // the chunk's next stripe
       const unsigned j = chunk_fill[ch]++;
       slot = stripe_position(chunk_stripe[ch], j % bgs);
     }

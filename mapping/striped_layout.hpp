@@ -39,7 +39,8 @@
 // its own centroid stripes (a stripe: one slot index in every bank group of one row, G
 // centroids, read by cols_per_token full-mask MACABs), the clusters without a group (block 0)
 // theirs, allocated in cluster id order; and the chunks' super-centroids fill the group region
-// densely (chunk i at stripe position i of row 0, 1, ...).
+// densely (chunk i at stripe position i of row 0, 1, ...). With `group_rows` every group's
+// chunk stripes come from that group's own chain of centroid rows (at most `buckets` more rows).
 #pragma once
 
 #include "mapping/centroid_groups.hpp"
@@ -55,6 +56,11 @@ struct StripedParams {
   bool sink_block = true;   // block 0 (the attention sinks) shares the tail row
   bool group_centroids = false;  // centroids in per-group stripes, super-centroid region
   unsigned chunk = 16;      // hierarchical selection: clusters per first-level chunk
+  // With group_centroids: the chunk stripes of a group share rows (each group a chain of centroid
+  // rows, a new row when its row's stripes are used up), so the chosen chunks of a query, which
+  // mostly belong to a few groups, are read from few rows. Off: stripes in allocation order
+  // (one shared chain; fewest rows, what the small channel needs).
+  bool group_rows = false;
   GroupingParams grouping() const { return {buckets, threshold, small, sink_block, chunk}; }
 };
 
@@ -81,8 +87,15 @@ class StripedLayout final : public KvLayout {
   unsigned rows_used() const { return rows_used_; }
   unsigned tail_row() const { return tail_row_; }
 
+  // Rows per bank the layout of `capacity` tokens takes (blocks of `block` tokens, `k` clusters
+  // each, head dimension `dim`), computed from the sizes alone: checked before any work.
+  static unsigned rows_needed(const pim::Org& org, unsigned dim, unsigned capacity, unsigned block, unsigned k,
+                              const StripedParams& p);
+
  private:
   struct Sizing;
+  static Sizing sizes(const pim::Org& org, unsigned dim, unsigned capacity, unsigned block, unsigned k,
+                      const StripedParams& p);
   static Sizing size_regions(const KvHead& head, const ClusteredKeys& c, unsigned n,
                              const pim::Org& org, unsigned capacity, const StripedParams& p);
   StripedLayout(const KvHead& head, const ClusteredKeys& clusters, unsigned n, const pim::Org& org,

@@ -65,7 +65,7 @@ struct DecodeCosim::Step {
   DecodeCosim& self;
   PolicyStats& st;
   LockstepEngine engine;
-  std::unique_ptr<starc::KvLayout> layout;
+  std::shared_ptr<const starc::KvLayout> layout;
   std::uint64_t start = 0;            // first cycle of the step
   std::uint64_t sel_end = 0;          // cycle the selection is known
   bool sel_ran = false, q_in_buffer = false;
@@ -73,7 +73,7 @@ struct DecodeCosim::Step {
   Step(DecodeCosim& s, PolicyStats& stats)
       : self(s), st(stats), engine(s.sim_, s.ctl_, s.cmds_, &stats.wall) {}
 
-  void use_layout(std::unique_ptr<starc::KvLayout> l) {
+  void use_layout(std::shared_ptr<const starc::KvLayout> l) {
     const auto t = Clock::now();
     layout = std::move(l);
     engine.use_image(layout->image(), self.kv_.fmt);
@@ -100,7 +100,9 @@ DecodeCosim::DecodeCosim(ChannelSim& channel, CentroidMatchHarness* cmatch,
 
 DecodeCosim::~DecodeCosim() = default;
 
-LayoutKind DecodeCosim::layout_kind_for(std::string_view policy) const {
+LayoutKind DecodeCosim::layout_kind_for(std::string_view policy) const { return layout_kind(cfg_, policy); }
+
+LayoutKind DecodeCosim::layout_kind(const DecodeConfig& cfg_, std::string_view policy) {
   const starc::SelectionCost cost = starc::make_policy(policy, cfg_.params)->selection_cost();
   LayoutKind k = LayoutKind::token_order;
   switch (cfg_.layout) {
@@ -120,6 +122,28 @@ LayoutKind DecodeCosim::layout_kind_for(std::string_view policy) const {
     throw std::invalid_argument(fmt::format("--layout {}: {} needs the token-order layout (its page metadata)",
                                             layout_kind_name(k), policy));
   return k;
+}
+
+unsigned DecodeCosim::rows_needed(const Org& org, unsigned dim, unsigned context, const DecodeConfig& config,
+                                  std::string_view policy) {
+  const DecodeConfig cfg = with_grouping(config);
+  const LayoutKind kind = layout_kind(cfg, policy);
+  const starc::PolicyParams& pp = cfg.params;
+  switch (kind) {
+    case LayoutKind::striped: {
+      starc::StripedParams p = cfg.striped;
+      p.group_centroids = pp.hierarchical;  // as clustered_layout
+      return starc::StripedLayout::rows_needed(org, dim, context, pp.kmeans.block, pp.kmeans.k, p);
+    }
+    case LayoutKind::cluster:
+      return starc::KvLayout::rows_for(org, dim, context, context / pp.kmeans.block * pp.kmeans.k, 0);
+    case LayoutKind::token_order: {
+      const bool meta = starc::make_policy(policy, pp)->selection_cost() == starc::SelectionCost::page_meta;
+      const unsigned page = meta ? pp.page : 0;
+      return starc::KvLayout::rows_for(org, dim, context, 0, page == 0 ? 0 : 2 * ((context + page - 1) / page));
+    }
+  }
+  return 0;
 }
 
 std::string DecodeCosim::layout_for(std::string_view policy) const {
@@ -154,6 +178,9 @@ PolicyStats DecodeCosim::run_policy(std::string_view name) {
   const auto& head = kv_.heads[cfg_.head];
   const auto steps = static_cast<unsigned>(head.queries.rows());
   clustered_.reset(new starc::ClusteredKeys(cfg_.params.kmeans));
+  // A policy on a clustered layout does not use the shared token-order layout: free it first
+  // (at 1M tokens it is 0.6 GB).
+  if (kind != LayoutKind::token_order) token_layout_ = CachedLayout{};
   for (unsigned s = 0; s < steps; ++s) run_step(*policy, kind, s, st);
   st.rtl_timing_errors = sim_.timing_error_count() - errors_before;
   // Independent check of this policy's commands from their trace text alone.
@@ -271,6 +298,18 @@ starc::ScoreResult DecodeCosim::score_round(Step& step, const starc::Policy& pol
   return out;
 }
 
+const starc::DenseReference& DecodeCosim::reference(unsigned s) {
+  auto& slot = refs_[s];
+  if (!slot) {
+    const starc::KvHead& head = kv_.heads[cfg_.head];
+    const auto n = static_cast<Eigen::Index>(head.keys.rows() - head.queries.rows() + s + 1);
+    std::vector<float> q(static_cast<std::size_t>(head.keys.cols()));
+    for (std::size_t j = 0; j < q.size(); ++j) q[j] = head.queries(s, static_cast<Eigen::Index>(j));
+    slot = std::make_unique<const starc::DenseReference>(head.keys.topRows(n), head.values.topRows(n), q);
+  }
+  return *slot;
+}
+
 std::vector<std::uint16_t> DecodeCosim::query_bits(unsigned s) const {
   const starc::KvHead& head = kv_.heads[cfg_.head];
   std::vector<std::uint16_t> qbits(sim_.head_dim());
@@ -339,7 +378,19 @@ void DecodeCosim::run_step(starc::Policy& policy, LayoutKind kind, unsigned s, P
       // The page-metadata region only for a policy that reads it (quest).
       tp.page = sel.cost == starc::SelectionCost::page_meta ? cfg_.params.page : 0;
       tp.capacity = total;
-      step.use_layout(std::make_unique<starc::TokenLayout>(head, n, o, kv_.fmt, tp));
+      // The token-order layout does not depend on the policy: the policies of a run that use
+      // the same one (dense, oracle, tokenwise; quest with its page metadata) share it for the
+      // same step (it is immutable once built).
+      CachedLayout& cached = token_layout_;
+      if (!cached.layout || cached.step != s || cached.page != tp.page) {
+        cached.layout.reset();  // before building the next one: at most one is kept
+        t = Clock::now();
+        cached.layout = std::make_shared<const starc::TokenLayout>(head, n, o, kv_.fmt, tp);
+        cached.step = s;
+        cached.page = tp.page;
+        st.wall.host += since(t);
+      }
+      step.use_layout(cached.layout);
     }
   }
   const starc::KvLayout& layout = *step.layout;
@@ -416,7 +467,7 @@ void DecodeCosim::run_step(starc::Policy& policy, LayoutKind kind, unsigned s, P
         if (c.mask >> g & 1u) ++st.macab_per_bg[g];
   }
   ss.activations = st.events.activations - acts_before;
-  const starc::DenseReference ref(keys, values, q);
+  const starc::DenseReference& ref = reference(s);
   const starc::FidelityMetrics m = ref.measure(values, sel.tokens, cfg_.budget);
   ss.fidelity.recall = m.recall;
   ss.fidelity.hit_rate = m.hit_rate;

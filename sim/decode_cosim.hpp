@@ -25,6 +25,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +40,10 @@
 #include "host/cmd_trace.hpp"
 #include "host/report.hpp"
 #include "mapping/striped_layout.hpp"
+
+namespace starc {
+class DenseReference;
+}
 
 namespace pim {
 
@@ -80,6 +85,13 @@ class DecodeCosim {
   std::string layout_for(std::string_view policy) const;
   LayoutKind layout_kind_for(std::string_view policy) const;
 
+  // The layout kind of `policy` under `cfg` (layout_kind_for without an object).
+  static LayoutKind layout_kind(const DecodeConfig& cfg, std::string_view policy);
+  // Rows per bank the layout of `policy` takes for a context of `context` tokens of dimension
+  // `dim` under `cfg`, from the sizes alone (checked against org.rows before any work).
+  static unsigned rows_needed(const Org& org, unsigned dim, unsigned context, const DecodeConfig& cfg,
+                              std::string_view policy);
+
   const std::vector<Command>& commands() const { return cmds_; }
   const std::vector<TraceMark>& marks() const { return marks_; }
 
@@ -101,6 +113,16 @@ class DecodeCosim {
   std::vector<Command> cmds_;
   std::vector<TraceMark> marks_;
   std::unique_ptr<starc::ClusteredKeys> clustered_;  // cluster layout of non-STARC policies
+  // The exact double-precision reference of each step: it does not depend on the policy, so it
+  // is computed once per step for all policies of the run (at 1M tokens, 1M x D products).
+  std::map<unsigned, std::unique_ptr<const starc::DenseReference>> refs_;
+  const starc::DenseReference& reference(unsigned s);
+  // The last token-order layout built, with its step and page-metadata size (0: none).
+  struct CachedLayout {
+    unsigned step = 0, page = 0;
+    std::shared_ptr<const starc::KvLayout> layout;
+  };
+  CachedLayout token_layout_;
 };
 
 }  // namespace pim

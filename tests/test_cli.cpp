@@ -48,6 +48,11 @@ TEST(StarcsimCli, BadInputGivesOneLineNamingItAndWritesNothing) {
       {"run --channel small --context 300 --steps 1 --heads 2000000000" + outs, "--heads"},
       {"dense --small --tokens 4294967295", "--tokens"},
       {"run --channel small --context 300 --steps 1 --sparq-r 999" + outs, "--sparq-r"},
+      // A layout beyond the channel's rows (issue 12): the small channel's 256 rows hold 4096
+      // tokens in token order, not 4097; refused before the KV is generated.
+      {"run --channel small --context 4097 --steps 1 --policies dense" + outs, "--context"},
+      {"run --channel small --context 4096 --steps 1 --policies quest" + outs, "--page"},
+      {"run --context 1048576 --steps 1 --policies starc --stripe-buckets 6000" + outs, "--stripe-buckets"},
       // Parse errors are one line too; an existing non-file output path is refused.
       {"run --channel small --context 300 --budget abc" + outs, "--budget"},
       {"run --channel small --context 300 --steps 1 --json '" + std::filesystem::temp_directory_path().string() + "'", "not a regular file"},

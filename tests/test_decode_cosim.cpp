@@ -46,7 +46,7 @@ struct CosimRun {
 
 CosimRun run(pim::CtrlMode mode, unsigned budget, const std::vector<std::string>& policies,
         const std::string& layout = "auto", bool hierarchical = false, double cover = 2.0,
-        bool cmatch_s4 = false) {
+        bool cmatch_s4 = false, bool group_rows = false, unsigned buckets = 64) {
   auto sim = pim::make_channel_sim_small({pim::Fmt::fp16, seed(), ""});
   const pim::CentroidMatchOptions cmo{static_cast<std::uint32_t>(seed()), ""};
   pim::CentroidMatchHarness cm(cmatch_s4 ? pim::make_centroid_match_s4(cmo) : pim::make_centroid_match_s16(cmo));
@@ -56,6 +56,8 @@ CosimRun run(pim::CtrlMode mode, unsigned budget, const std::vector<std::string>
   cfg.layout = pim::parse_layout_choice(layout);
   cfg.params.hierarchical = hierarchical;
   cfg.params.hier_cover = cover;
+  cfg.striped.group_rows = group_rows;
+  cfg.striped.buckets = buckets;
   pim::DecodeCosim cosim(*sim, &cm, workload(), cfg);
   CosimRun r;
   for (const auto& p : policies) r.stats[p] = cosim.run_policy(p);
@@ -182,6 +184,61 @@ TEST(DecodeCosim, HierarchicalSelectionIsBitExactAndCheaper) {
     EXPECT_EQ(sa.steps[i].fidelity.recall, sf.steps[i].fidelity.recall);
     EXPECT_EQ(sa.steps[i].fidelity.hit_rate, sf.steps[i].fidelity.hit_rate);
   }
+}
+
+// --hier-rows group (issue 12): a group's chunk stripes in the group's own centroid rows. The
+// selection does not depend on where the centroids sit: the same tokens, bit-exact, clean.
+// 8 buckets: with 64, the group rows do not fit the small channel's 256 rows (checked below).
+TEST(DecodeCosim, HierarchicalSelectionWithGroupRowsSelectsTheSame) {
+  const CosimRun shared = run(pim::CtrlMode::lockstep, 160, {"starc"}, "auto", true, 1.0, false, false, 8);
+  const CosimRun group = run(pim::CtrlMode::lockstep, 160, {"starc"}, "auto", true, 1.0, false, true, 8);
+  const auto& ss = shared.stats.at("starc");
+  const auto& sg = group.stats.at("starc");
+  expect_clean(sg);
+  EXPECT_EQ(sg.cmatch_compared, 6u);
+  for (std::size_t i = 0; i < sg.steps.size(); ++i) {
+    EXPECT_EQ(sg.steps[i].selected, ss.steps[i].selected);
+    EXPECT_EQ(sg.steps[i].fidelity.recall, ss.steps[i].fidelity.recall);
+    EXPECT_EQ(sg.steps[i].fidelity.rtl_rel_err, ss.steps[i].fidelity.rtl_rel_err);
+  }
+}
+
+// Row sizes from the sizes alone (what `starcsim run` checks before any work): the small
+// channel's 256 rows hold 4096 tokens in token order (2 x 128 rows) and not 4097; Quest's page
+// metadata needs more; on the full channel every policy's layout of 2^20 tokens fits 16384 rows.
+TEST(DecodeCosim, RowsNeededAtTheContextExtremes) {
+  pim::DecodeConfig cfg;
+  const pim::Org small = pim::small_channel_org();
+  EXPECT_EQ(pim::DecodeCosim::rows_needed(small, 128, 4096, cfg, "dense"), 256u);
+  EXPECT_GT(pim::DecodeCosim::rows_needed(small, 128, 4097, cfg, "dense"), 256u);
+  EXPECT_GT(pim::DecodeCosim::rows_needed(small, 128, 4096, cfg, "quest"), 256u);
+  // The hierarchical selection's group rows: 64 buckets do not fit beside 1024 tokens, 8 do.
+  cfg.params.hierarchical = true;
+  cfg.striped.group_rows = true;
+  EXPECT_GT(pim::DecodeCosim::rows_needed(small, 128, 1024, cfg, "starc"), 256u);
+  cfg.striped.buckets = 8;
+  EXPECT_LE(pim::DecodeCosim::rows_needed(small, 128, 1024, cfg, "starc"), 256u);
+  cfg = pim::DecodeConfig{};
+  const pim::Org full = pim::hbm3_pim_org();
+  for (const bool hier : {false, true})
+    for (const bool group_rows : {false, true}) {
+      cfg.params.hierarchical = hier;
+      cfg.striped.group_rows = group_rows;
+      for (const char* p : {"dense", "oracle", "tokenwise", "quest", "starc"}) {
+        SCOPED_TRACE(fmt::format("{} hier {} group rows {}", p, hier, group_rows));
+        EXPECT_LE(pim::DecodeCosim::rows_needed(full, 128, 1u << 20, cfg, p), full.rows);
+      }
+    }
+  // 1M tokens in token order: 4096 rows per region; Quest's metadata 512 more.
+  EXPECT_EQ(pim::DecodeCosim::rows_needed(full, 128, 1u << 20, cfg, "dense"), 8192u);
+  EXPECT_EQ(pim::DecodeCosim::rows_needed(full, 128, 1u << 20, cfg, "quest"), 8704u);
+  // Striped, hierarchical (the defaults): 2 x 4161 data rows, 517 centroid rows, 17 group rows;
+  // --hier-rows group: 65 centroid rows more.
+  cfg.params.hierarchical = true;
+  cfg.striped.group_rows = false;
+  EXPECT_EQ(pim::DecodeCosim::rows_needed(full, 128, 1u << 20, cfg, "starc"), 8856u);
+  cfg.striped.group_rows = true;
+  EXPECT_EQ(pim::DecodeCosim::rows_needed(full, 128, 1u << 20, cfg, "starc"), 8921u);
 }
 
 // Former defect (issue 12): a budget that needs more clusters than the unit's MaxSel ran with
