@@ -17,6 +17,7 @@ PhaseCycles& PhaseCycles::operator+=(const PhaseCycles& o) {
   keys += o.keys;
   softmax += o.softmax;
   values += o.values;
+  gaps += o.gaps;
   return *this;
 }
 
@@ -100,7 +101,7 @@ StepFidelity mean_fidelity(const PolicyStats& p) {
 
 nlohmann::json cycles_json(const PhaseCycles& c) {
   return {{"total", c.total}, {"selection", c.selection}, {"keys", c.keys},
-          {"softmax", c.softmax}, {"values", c.values}};
+          {"softmax", c.softmax}, {"values", c.values}, {"gaps", c.gaps}};
 }
 
 const PolicyStats* find(const std::vector<PolicyStats>& ps, const std::string& name) {
@@ -209,16 +210,16 @@ std::string report_table(const RunInfo& info, const std::vector<PolicyStats>& po
                    info.timing.nBL, info.tck_ns));
   line("");
   line("Per decode step (mean over steps), cycles of the RTL clock:");
-  line(fmt::format("{:<10} {:<12} {:<9} {:>9} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8} {:>6} {:>6}",
-                   "policy", "layout", "mode", "cycles", "select", "keys", "values", "ns",
+  line(fmt::format("{:<10} {:<12} {:<9} {:>9} {:>8} {:>8} {:>8} {:>6} {:>9} {:>8} {:>8} {:>6} {:>6}",
+                   "policy", "layout", "mode", "cycles", "select", "keys", "values", "gaps", "ns",
                    "ACTs", "MACABs", "util", "x lim"));
   for (const auto& p : policies) {
     const double n = std::max<std::size_t>(1, p.steps.size());
     auto get = [&](const char* k) { auto it = p.commands.find(k); return it == p.commands.end() ? 0ull : (unsigned long long)it->second; };
     const double lim = limit_cycles(info.org, info.timing, info.head_dim, p.selected_tokens);
-    line(fmt::format("{:<10} {:<12} {:<9} {:>9.0f} {:>8.0f} {:>8.0f} {:>8.0f} {:>9.0f} {:>8.0f} {:>8.0f} {:>5.1f}% {:>6.2f}",
+    line(fmt::format("{:<10} {:<12} {:<9} {:>9.0f} {:>8.0f} {:>8.0f} {:>8.0f} {:>6.0f} {:>9.0f} {:>8.0f} {:>8.0f} {:>5.1f}% {:>6.2f}",
                      p.policy, p.layout, p.mode, p.cycles.total / n, p.cycles.selection / n,
-                     p.cycles.keys / n, p.cycles.values / n, p.cycles.total / n * info.tck_ns,
+                     p.cycles.keys / n, p.cycles.values / n, p.cycles.gaps / n, p.cycles.total / n * info.tck_ns,
                      p.events.activations / n, get("MACAB") / n, 100 * mean_util(p, info.timing),
                      lim > 0 ? p.cycles.total / lim : 0.0));
   }

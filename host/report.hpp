@@ -33,6 +33,9 @@ struct PhaseCycles {
   std::uint64_t keys = 0;       // key phase: first command .. last score out
   std::uint64_t softmax = 0;    // host softmax: 0 (not modelled, see not_modelled)
   std::uint64_t values = 0;     // value phase: first command .. last partial context out
+  std::uint64_t gaps = 0;       // cycles of the step between those phases (waits for the previous
+                                // phase's row closing); total = selection + keys + softmax +
+                                // values + gaps
   PhaseCycles& operator+=(const PhaseCycles& o);
 };
 

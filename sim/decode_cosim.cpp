@@ -294,7 +294,9 @@ void DecodeCosim::run_step(starc::Policy& policy, LayoutKind kind, unsigned s, P
   const auto keys = head.keys.topRows(n);
   const auto values = head.values.topRows(n);
   Step step(*this, st);
-  step.start = step.engine.next_start();
+  // Every step of every policy starts from the settled channel state (docs/design.md section 5),
+  // so neither the order of the policies nor the previous step changes a figure.
+  step.start = step.engine.settled_start();
 
   // Selection: the rounds the policy scores on the device (STARC: its centroids, through the
   // centroid-match unit; hierarchical: the groups first), then its decision on the last one.
@@ -406,6 +408,13 @@ void DecodeCosim::run_step(starc::Policy& policy, LayoutKind kind, unsigned s, P
   ss.cycles.selection = step.sel_ran ? step.sel_end - first + 1 : 0;
   ss.cycles.keys = kr.last - kr.first + 1;
   ss.cycles.values = vr.last - vr.first + 1;
+  // The cycles between the phases (a phase waiting on the previous one's closing PREA/PRE: nRP,
+  // nRC): every cycle of the step is in exactly one named phase.
+  const std::uint64_t in_phases = ss.cycles.selection + ss.cycles.keys + ss.cycles.softmax + ss.cycles.values;
+  if (in_phases > ss.cycles.total)
+    throw std::logic_error(fmt::format("{} step {}: phases of {} cycles overlap in a step of {}", st.policy, s,
+                                       in_phases, ss.cycles.total));
+  ss.cycles.gaps = ss.cycles.total - in_phases;
   const std::uint64_t acts_before = st.events.activations;
   for (std::size_t i = first_cmd; i < cmds_.size(); ++i) {
     const Command& c = cmds_[i];
