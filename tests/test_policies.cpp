@@ -311,6 +311,30 @@ TEST(Fidelity, HandCheckedMetrics) {
   EXPECT_THROW(ref.measure(v, outside, 2), std::invalid_argument);
 }
 
+// Former defect (issue 14, item 3): recall was the sum of the selected probabilities, which
+// exceeds 1 by rounding (1.0000000000000067 for dense). It is now in / (in + out): exactly 1
+// for every token, never above 1 for any selection.
+TEST(Fidelity, RecallNeverExceedsOne) {
+  for (const int l : {300, 1000, 4097}) {
+    const KvHead h = random_head(l, 2, 128, test_seed() + static_cast<unsigned>(l));
+    for (int s = 0; s < 2; ++s) {
+      const int n = l - 2 + s + 1;
+      const auto keys = h.keys.topRows(n);
+      const auto values = h.values.topRows(n);
+      const DenseReference ref(keys, values, query(h, s));
+      std::vector<unsigned> all(static_cast<std::size_t>(n));
+      for (unsigned t = 0; t < all.size(); ++t) all[t] = t;
+      EXPECT_EQ(ref.measure(values, all, static_cast<unsigned>(n)).recall, 1.0) << "L=" << l;
+      for (unsigned b : {1u, 64u, static_cast<unsigned>(n) - 1}) {
+        const auto sel = make_policy("oracle", PolicyParams{})->select(keys, query(h, s), b).tokens;
+        const double r = ref.measure(values, sel, b).recall;
+        EXPECT_LE(r, 1.0) << "L=" << l << " B=" << b;
+        EXPECT_GT(r, 0.0);
+      }
+    }
+  }
+}
+
 TEST(Fidelity, ParsesBudgetsAndPolicies) {
   EXPECT_EQ(parse_budgets("256,512,1024,2048"), (std::vector<unsigned>{256, 512, 1024, 2048}));
   for (const char* bad : {"0", "-5", "abc", "", "256,", ",256", "1.5", "256,,512", "99999999999"}) {
