@@ -140,6 +140,7 @@ nlohmann::json report_json(const RunInfo& info, const std::vector<PolicyStats>& 
     pj["latency_ns_per_step"] = p.cycles.total / nsteps * info.tck_ns;
     pj["centroid_match_cycles"] = p.cmatch_cycles;
     pj["centroid_match_passes"] = p.cmatch_passes;
+    pj["selection_skipped_steps"] = p.selection_skipped_steps;
     pj["commands"] = p.commands;
     pj["row_activations"] = p.events.activations;
     std::vector<double> util;
@@ -167,7 +168,8 @@ nlohmann::json report_json(const RunInfo& info, const std::vector<PolicyStats>& 
     pj["wall_seconds"] = {{"verilator", p.wall.verilator}, {"golden", p.wall.golden}, {"host", p.wall.host}};
     nlohmann::json steps = nlohmann::json::array();
     for (const auto& s : p.steps) {
-      steps.push_back({{"context", s.context}, {"selected", s.selected}, {"cycles", cycles_json(s.cycles)},
+      steps.push_back({{"context", s.context}, {"selected", s.selected},
+                       {"selection_skipped", s.selection_skipped}, {"cycles", cycles_json(s.cycles)},
                        {"activations", s.activations},
                        {"recall", s.fidelity.recall}, {"hit_rate", s.fidelity.hit_rate},
                        {"rel_err", s.fidelity.rel_err}, {"rtl_output_rel_err", s.fidelity.rtl_rel_err}});
@@ -223,6 +225,11 @@ std::string report_table(const RunInfo& info, const std::vector<PolicyStats>& po
                      p.events.activations / n, get("MACAB") / n, 100 * mean_util(p, info.timing),
                      lim > 0 ? p.cycles.total / lim : 0.0));
   }
+  for (const auto& p : policies)
+    if (p.selection_skipped_steps > 0)
+      line(fmt::format("  {}: selection skipped in {} of {} steps (budget {} covers the context: every token "
+                       "attended, no selection cost)",
+                       p.policy, p.selection_skipped_steps, p.steps.size(), info.budget));
   line("");
   line("Energy per step (nJ), fidelity (mean over steps), checks:");
   line(fmt::format("{:<10} {:>9} {:>9} {:>8} {:>7} {:>8} {:>8} {:>9} {:>14} {:>9} {:>7}",

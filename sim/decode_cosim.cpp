@@ -301,18 +301,28 @@ void DecodeCosim::run_step(starc::Policy& policy, LayoutKind kind, unsigned s, P
   // Selection: the rounds the policy scores on the device (STARC: its centroids, through the
   // centroid-match unit; hierarchical: the groups first), then its decision on the last one.
   auto t = Clock::now();
-  starc::ScoreRequest req = policy.prepare(keys, cfg_.budget);
+  starc::ScoreRequest req = policy.prepare(keys, cfg_.budget);  // also brings STARC's clusters up to date
   st.wall.host += since(t);
   starc::ScoreResult last;
-  while (req.what != starc::SelectionCost::none) {
-    last = score_round(step, policy, req, kind, s);
+  // A budget that covers the context selects every token whatever the scores: a real system
+  // skips the selection then (no metadata read, no ranking), and so does this one.
+  const bool skip = cfg_.budget >= n && policy.selection_cost() != starc::SelectionCost::none;
+  starc::Selection sel;
+  if (skip) {
+    sel.context = n;
+    sel.tokens.resize(n);
+    for (unsigned i = 0; i < n; ++i) sel.tokens[i] = i;
+  } else {
+    while (req.what != starc::SelectionCost::none) {
+      last = score_round(step, policy, req, kind, s);
+      t = Clock::now();
+      req = policy.next_round(last);
+      st.wall.host += since(t);
+    }
     t = Clock::now();
-    req = policy.next_round(last);
+    sel = policy.decide(keys, q, cfg_.budget, last);
     st.wall.host += since(t);
   }
-  t = Clock::now();
-  const starc::Selection sel = policy.decide(keys, q, cfg_.budget, last);
-  st.wall.host += since(t);
   if (last.what == starc::SelectionCost::centroids) {
     // The policy's budget fill on the RTL scores must be what the unit chose.
     bool same = sel.clusters.size() == last.picks.size();
@@ -402,6 +412,8 @@ void DecodeCosim::run_step(starc::Policy& policy, LayoutKind kind, unsigned s, P
   // Statistics of the step.
   StepStats ss;
   ss.context = n;
+  ss.selection_skipped = skip;
+  st.selection_skipped_steps += skip ? 1 : 0;
   ss.selected = static_cast<unsigned>(sel.tokens.size());
   const std::uint64_t first = cmds_[first_cmd].cycle;
   ss.cycles.total = vr.last - first + 1;

@@ -142,6 +142,27 @@ TEST(DecodeCosim, ClusterLayoutForDenseAndBudgetAboveContext) {
   }
 }
 
+// Former defect (issue 14, item 4): with B >= the context every sparse policy still paid its
+// selection and was slower than dense. The selection is now skipped (and reported so): every
+// token, no selection phase, the same cycles as dense on the same layout.
+TEST(DecodeCosim, BudgetCoveringTheContextSkipsTheSelection) {
+  const CosimRun r = run(pim::CtrlMode::lockstep, 1024, starc::policy_names());
+  const auto& dense = r.stats.at("dense");
+  for (const auto& [name, s] : r.stats) {
+    SCOPED_TRACE(name);
+    expect_clean(s);
+    EXPECT_EQ(s.cycles.selection, 0u);
+    EXPECT_EQ(s.cmatch_cycles, 0u);
+    for (const auto& st : s.steps) {
+      EXPECT_EQ(st.selected, st.context);
+      EXPECT_EQ(st.selection_skipped, name != "dense" && name != "oracle");
+    }
+    if (s.layout == dense.layout) EXPECT_EQ(s.cycles.total, dense.cycles.total);
+    EXPECT_LE(s.cycles.total, dense.cycles.total * 11 / 10);
+  }
+  EXPECT_EQ(r.stats.at("starc").selection_skipped_steps, 2u);
+}
+
 TEST(DecodeCosim, StripedLayoutSelectsWhatTheClusterLayoutSelects) {
   // Same clusters, so the same selection and recall; the striped layout needs fewer MACABs.
   const CosimRun c = run(pim::CtrlMode::lockstep, 128, {"starc"}, "cluster");
