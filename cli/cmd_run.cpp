@@ -170,6 +170,11 @@ void run(RunArgs a) {
   std::uint64_t bad = violations.size();
   for (const auto& s : stats) bad += s.mismatches + s.cmatch_mismatches + s.rtl_timing_errors;
   if (bad != 0) throw std::runtime_error(fmt::format("run: {} bit-exact mismatches or timing errors (see report)", bad));
+  std::uint64_t non_finite = 0;
+  for (const auto& s : stats) non_finite += s.non_finite_outputs;
+  if (non_finite != 0)
+    throw std::runtime_error(fmt::format("run: {} policy steps produced a non-finite output vector (infinity or "
+                                         "NaN; see report)", non_finite));
 }
 
 }  // namespace

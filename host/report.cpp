@@ -141,6 +141,7 @@ nlohmann::json report_json(const RunInfo& info, const std::vector<PolicyStats>& 
     pj["centroid_match_cycles"] = p.cmatch_cycles;
     pj["centroid_match_passes"] = p.cmatch_passes;
     pj["selection_skipped_steps"] = p.selection_skipped_steps;
+    pj["non_finite_outputs"] = p.non_finite_outputs;
     pj["commands"] = p.commands;
     pj["row_activations"] = p.events.activations;
     std::vector<double> util;
@@ -169,7 +170,8 @@ nlohmann::json report_json(const RunInfo& info, const std::vector<PolicyStats>& 
     nlohmann::json steps = nlohmann::json::array();
     for (const auto& s : p.steps) {
       steps.push_back({{"context", s.context}, {"selected", s.selected},
-                       {"selection_skipped", s.selection_skipped}, {"cycles", cycles_json(s.cycles)},
+                       {"selection_skipped", s.selection_skipped}, {"non_finite_output", s.non_finite_output},
+                       {"cycles", cycles_json(s.cycles)},
                        {"activations", s.activations},
                        {"recall", s.fidelity.recall}, {"hit_rate", s.fidelity.hit_rate},
                        {"rel_err", s.fidelity.rel_err}, {"rtl_output_rel_err", s.fidelity.rtl_rel_err}});
@@ -232,21 +234,26 @@ std::string report_table(const RunInfo& info, const std::vector<PolicyStats>& po
                        p.policy, p.selection_skipped_steps, p.steps.size(), info.budget));
   line("");
   line("Energy per step (nJ), fidelity (mean over steps), checks:");
-  line(fmt::format("{:<10} {:>9} {:>9} {:>8} {:>7} {:>8} {:>8} {:>9} {:>14} {:>9} {:>7}",
+  line(fmt::format("{:<10} {:>9} {:>9} {:>8} {:>7} {:>8} {:>8} {:>10} {:>14} {:>9} {:>7}",
                    "policy", "attacc", "act-aw", "tokens", "recall", "hit", "rel err", "RTL err",
                    "bit-exact", "cm-match", "timing"));
   for (const auto& p : policies) {
     const double n = std::max<std::size_t>(1, p.steps.size());
     const StepFidelity f = mean_fidelity(p);
-    line(fmt::format("{:<10} {:>9.1f} {:>9.1f} {:>8.0f} {:>7.4f} {:>8.4f} {:>8.4f} {:>9.2e} {:>14} {:>9} {:>7}",
+    line(fmt::format("{:<10} {:>9.1f} {:>9.1f} {:>8.0f} {:>7.4f} {:>8.4f} {:>8.4f} {:>10} {:>14} {:>9} {:>7}",
                      p.policy, compute_energy(p.events, EnergyModelKind::attacc).total_pj() / n / 1e3,
                      compute_energy(p.events, EnergyModelKind::act_aware).total_pj() / n / 1e3,
-                     p.selected_tokens / n, f.recall, f.hit_rate, f.rel_err, f.rtl_rel_err,
+                     p.selected_tokens / n, f.recall, f.hit_rate, f.rel_err,
+                     p.non_finite_outputs ? std::string("non-finite") : fmt::format("{:.2e}", f.rtl_rel_err),
                      fmt::format("{}/{}", p.mismatches, p.compared),
                      p.cmatch_compared ? fmt::format("{}/{}", p.cmatch_mismatches, p.cmatch_compared) : "-",
                      p.rtl_timing_errors + p.trace_violations));
   }
   line("  (bit-exact and cm-match: mismatches/compared; timing: RTL checker + trace checker errors)");
+  for (const auto& p : policies)
+    if (p.non_finite_outputs > 0)
+      line(fmt::format("  {}: the RTL output vector is not finite (an infinity or NaN) in {} of {} steps", p.policy,
+                       p.non_finite_outputs, p.steps.size()));
   if (const PolicyStats* s = find(policies, "starc")) {
     line("");
     line("STARC against (1 - starc/other):   latency   energy attacc   energy act-aware");

@@ -413,6 +413,8 @@ void DecodeCosim::run_step(starc::Policy& policy, LayoutKind kind, unsigned s, P
   StepStats ss;
   ss.context = n;
   ss.selection_skipped = skip;
+  ss.non_finite_output = std::any_of(outf.begin(), outf.end(), [](float x) { return !std::isfinite(x); });
+  st.non_finite_outputs += ss.non_finite_output ? 1 : 0;
   st.selection_skipped_steps += skip ? 1 : 0;
   ss.selected = static_cast<unsigned>(sel.tokens.size());
   const std::uint64_t first = cmds_[first_cmd].cycle;

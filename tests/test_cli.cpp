@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -86,6 +88,74 @@ TEST(StarcsimCli, BudgetNeedingMoreClustersThanMaxSelRunsBitExact) {
     EXPECT_EQ(p.at("centroid_match_passes").get<long>(), budget == 600u ? 3 : 4);
     EXPECT_EQ(p.at("limit").at("selected_tokens").get<long>(), static_cast<long>(budget));
   }
+}
+
+// A bf16 .npy file ([rows, 128], '<u2' bit patterns) from a generator of element i.
+template <class Gen>
+void write_bf16_npy(const std::string& path, std::size_t rows, Gen gen) {
+  std::string header = fmt::format("{{'descr': '<u2', 'fortran_order': False, 'shape': ({}, 128), }}", rows);
+  header.append(63 - (10 + header.size()) % 64, ' ');
+  header += '\n';
+  std::ofstream f(path, std::ios::binary);
+  f.write("\x93NUMPY\x01\x00", 8);
+  const std::uint16_t len = static_cast<std::uint16_t>(header.size());
+  f.write(reinterpret_cast<const char*>(&len), 2);
+  f << header;
+  for (std::size_t i = 0; i < rows * 128; ++i) {
+    const std::uint16_t b = gen(i);
+    f.write(reinterpret_cast<const char*>(&b), 2);
+  }
+}
+
+// Former defect (issue 14, item 5): alternating +-bf16 max gives infinite/NaN outputs; the run
+// printed `RTL err nan`, wrote JSON null and exited 0. The report now says "non-finite", the
+// JSON counts the steps, and the run exits non-zero with one error line.
+TEST(StarcsimCli, NonFiniteOutputIsReportedAndFailsTheRun) {
+  const std::string dir = test_file("kv_max"), json = test_file("max.json");
+  std::filesystem::create_directories(dir);
+  std::filesystem::remove(json);
+  auto alternating = [](std::size_t i) -> std::uint16_t { return i % 2 ? 0xFF7F : 0x7F7F; };
+  write_bf16_npy(dir + "/k.npy", 600, alternating);
+  write_bf16_npy(dir + "/v.npy", 600, alternating);
+  write_bf16_npy(dir + "/q.npy", 1, alternating);
+  const auto r = run_starcsim("run --channel small --kv '" + dir + "' --kv-dtype bf16 --budget 100 "
+                              "--policies dense,starc --json '" + json + "'");
+  EXPECT_NE(r.status, 0);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find("non-finite"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("non-finite"), std::string::npos);
+  const auto j = nlohmann::json::parse(starc::test::slurp(json));
+  for (const auto& p : j.at("policies")) {
+    EXPECT_EQ(p.at("non_finite_outputs").get<long>(), 1);
+    EXPECT_TRUE(p.at("steps").at(0).at("non_finite_output").get<bool>());
+    EXPECT_EQ(p.at("bitexact").at("mismatches").get<long>(), 0);
+  }
+}
+
+// Former defect (issue 14, item 5): bf16 keys and queries near 1e19 overflow the binary32
+// centroid scores to infinities and NaNs; the host ranking and the centroid-match unit ordered
+// them differently and the run failed as a "mismatch". One order now: bit-exact, exit 0.
+TEST(StarcsimCli, InfiniteAndNaNScoresRankAlikeInTheUnitAndOnTheHost) {
+  const std::string dir = test_file("kv_big"), json = test_file("big.json");
+  std::filesystem::create_directories(dir);
+  std::filesystem::remove(json);
+  std::uint32_t state = 12345;
+  auto big = [&state](std::size_t) -> std::uint16_t {
+    state = state * 1664525u + 1013904223u;
+    // bf16 exponent of 2^63 .. 2^64 (about 1e19), random sign and mantissa
+    return static_cast<std::uint16_t>((state >> 31) << 15 | 0x5F00u | (state >> 8 & 0x7Fu));
+  };
+  write_bf16_npy(dir + "/k.npy", 1000, big);
+  write_bf16_npy(dir + "/v.npy", 1000, [](std::size_t i) -> std::uint16_t { return i % 3 ? 0x3F80 : 0xBF80; });
+  write_bf16_npy(dir + "/q.npy", 2, big);
+  const auto r = run_starcsim("run --channel small --kv '" + dir + "' --kv-dtype bf16 --budget 200 "
+                              "--policies starc --selection flat --json '" + json + "'");
+  const auto j = nlohmann::json::parse(starc::test::slurp(json));
+  const auto& p = j.at("policies").at(0);
+  EXPECT_EQ(p.at("bitexact").at("centroid_match_mismatches").get<long>(), 0)
+      << p.at("bitexact").at("centroid_match_first_mismatch");
+  EXPECT_EQ(p.at("bitexact").at("mismatches").get<long>(), 0);
+  EXPECT_GT(p.at("bitexact").at("centroid_match_compared").get<long>(), 0);
 }
 
 TEST(StarcsimCli, SmallRunWritesACleanReportAndTrace) {

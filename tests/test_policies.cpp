@@ -1,6 +1,8 @@
 // Sparsity policies and fidelity metrics: budget accounting, the oracle bound, dense = exact,
 // hand-checked Quest and STARC budget fills, and bad input (host/policy*.hpp, fidelity.hpp).
+#include <bit>
 #include <cmath>
+#include <limits>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -9,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "mapping/cluster_layout.hpp"
+#include "host/centroid_select.hpp"
 #include "host/fidelity.hpp"
 #include "host/policy.hpp"
 #include "host/policy_starc.hpp"
@@ -287,6 +290,41 @@ TEST(Policies, StarcHierarchicalSelectsWithinTheChosenGroups) {
   StarcPolicy all(hp);
   const Selection a = all.select(h.keys.topRows(n), q, 300);
   EXPECT_EQ(a.tokens, f.tokens);
+}
+
+// Former defect (issue 14, item 5): with bf16 data near 1e19 the centroid scores overflow to
+// infinities and NaNs, and the host ranking (a comparison that is no order with NaN) and the
+// centroid-match unit's order (NaN below everything) disagreed. One order now serves both.
+TEST(Policies, NonFiniteScoresRankAlikeOnHostAndUnit) {
+  const double inf = std::numeric_limits<double>::infinity(), nan = std::nan("");
+  const std::vector<double> scores = {1.0, nan, inf, -inf, -0.0, 0.0, nan, 2.0, -inf, inf};
+  EXPECT_EQ(rank_descending(scores), (std::vector<unsigned>{2, 9, 7, 0, 4, 5, 3, 8, 1, 6}));
+  EXPECT_EQ(top_indices(scores, 4), (std::vector<unsigned>{0, 2, 7, 9}));
+  // The host budget fill and the golden centroid-match selection on the same (binary32) scores,
+  // many NaNs and infinities among them.
+  std::mt19937 rng(static_cast<unsigned>(test_seed()));
+  for (int round = 0; round < 200; ++round) {
+    const unsigned n = 1 + rng() % 40;
+    std::vector<double> sc(n);
+    std::vector<unsigned> sizes(n);
+    std::vector<pim::CentroidEntry> entries;
+    for (unsigned i = 0; i < n; ++i) {
+      const float choices[] = {static_cast<float>(nan), static_cast<float>(inf), static_cast<float>(-inf), 0.0f,
+                               -0.0f, static_cast<float>(rng() % 5) - 2.0f};
+      const float f = choices[rng() % 6];
+      sc[i] = f;
+      sizes[i] = 1 + rng() % 8;
+      entries.push_back({i, std::bit_cast<std::uint32_t>(f), static_cast<std::uint8_t>(sizes[i])});
+    }
+    const unsigned budget = 1 + rng() % 60;
+    const auto host = fill_budget(sc, sizes, budget);
+    const auto unit = pim::select_centroids(entries, budget, 64);
+    ASSERT_EQ(host.size(), unit.clusters.size()) << "round " << round;
+    for (std::size_t i = 0; i < host.size(); ++i) {
+      EXPECT_EQ(host[i].cluster, unit.clusters[i].id) << "round " << round << " pick " << i;
+      EXPECT_EQ(host[i].taken, unit.clusters[i].take);
+    }
+  }
 }
 
 TEST(Fidelity, HandCheckedMetrics) {
