@@ -23,6 +23,7 @@ bool TimingState::address_ok(const Command& c) const {
   if (c.op == Op::MACAB) {
     const unsigned n = org_.total_bank_groups();
     if (n < 64 && (c.mask >> n) != 0) return false;
+    if (c.mask == 0) return false;  // a column command to no bank group
   }
   return c.op != Op::NOP;
 }
