@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -156,6 +157,55 @@ TEST(StarcsimCli, InfiniteAndNaNScoresRankAlikeInTheUnitAndOnTheHost) {
       << p.at("bitexact").at("centroid_match_first_mismatch");
   EXPECT_EQ(p.at("bitexact").at("mismatches").get<long>(), 0);
   EXPECT_GT(p.at("bitexact").at("centroid_match_compared").get<long>(), 0);
+}
+
+// Every key of a JSON value, at any depth; the keys of `commands` (command types) and
+// `starc_vs` (policy names) are data, not documented keys (their values' keys are).
+void collect_keys(const nlohmann::json& j, std::set<std::string>& out) {
+  if (j.is_array()) {
+    for (const auto& e : j) collect_keys(e, out);
+  } else if (j.is_object()) {
+    for (const auto& [k, v] : j.items()) {
+      if (k == "commands" || k == "starc_vs") {
+        out.insert(k);
+        if (v.is_object())
+          for (const auto& [name, inner] : v.items()) collect_keys(inner, out);
+        continue;
+      }
+      out.insert(k);
+      collect_keys(v, out);
+    }
+  }
+}
+
+// Former defect (issue 14, item 11): README's JSON key list named `terms[]` where the report
+// writes `components`. Every key README names in backquotes in its key list must be in a real
+// report (all five policies, so that `starc_vs` is there), and every key written must be named.
+TEST(StarcsimCli, ReadmeJsonKeysMatchARealReport) {
+  const std::string readme = starc::test::slurp(STARC_README_PATH);
+  const auto begin = readme.find("JSON keys (stable");
+  ASSERT_NE(begin, std::string::npos);
+  const auto end = readme.find("\n### ", begin);
+  ASSERT_NE(end, std::string::npos);
+  std::string list = readme.substr(begin, end - begin);
+  list = list.substr(list.find(":\n") + 2);  // past the heading line(s)
+  std::set<std::string> documented;
+  for (std::size_t a = list.find('`'); a != std::string::npos; a = list.find('`', a + 1)) {
+    const std::size_t b = list.find('`', a + 1);
+    ASSERT_NE(b, std::string::npos);
+    std::string key = list.substr(a + 1, b - a - 1);
+    if (key.size() > 2 && key.ends_with("[]")) key.resize(key.size() - 2);
+    documented.insert(key);
+    a = b;
+  }
+  const std::string json = test_file("keys.json");
+  std::filesystem::remove(json);
+  const auto r = run_starcsim("run --channel small --context 300 --steps 1 --budget 64 --json '" + json + "'");
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::set<std::string> written;
+  collect_keys(nlohmann::json::parse(starc::test::slurp(json)), written);
+  for (const auto& k : documented) EXPECT_TRUE(written.count(k)) << "README names `" << k << "`, the report has no such key";
+  for (const auto& k : written) EXPECT_TRUE(documented.count(k)) << "the report writes `" << k << "`, README does not name it";
 }
 
 TEST(StarcsimCli, SmallRunWritesACleanReportAndTrace) {
