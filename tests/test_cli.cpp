@@ -70,12 +70,109 @@ TEST(StarcsimCli, BadInputGivesOneLineNamingItAndWritesNothing) {
   }
 }
 
+// A small synthetic trace directory (300 tokens, 1 step) written by `kv-stats --save-kv`.
+std::string small_trace(const std::string& name) {
+  const std::string dir = test_file(name);
+  std::filesystem::remove_all(dir);
+  const auto r = run_starcsim("kv-stats --context 300 --steps 1 --save-kv '" + dir + "'");
+  EXPECT_EQ(r.status, 0) << r.err;
+  return dir;
+}
+
+void expect_one_line_error(const BadCase& c, const std::vector<std::string>& must_not_exist) {
+  SCOPED_TRACE(c.args);
+  const auto r = run_starcsim(c.args);
+  EXPECT_NE(r.status, 0);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find(c.expect), std::string::npos) << r.err;
+  for (const auto& f : must_not_exist) EXPECT_FALSE(std::filesystem::exists(f)) << f;
+}
+
+// Former defect (issue 14, item 6): outputs were checked only for their directory; the same file
+// twice, an output that is an input (`--json tr/k.npy` overwrote k.npy) and an unwritable output
+// (found after the whole run, leaving the JSON and the FST behind) were accepted. All are
+// refused before any work, and nothing is left behind.
+TEST(StarcsimCli, OutputsAreCheckedBeforeAnyWork) {
+  const std::string tr = small_trace("kv"), json = test_file("o.json"), trace = test_file("o.trace"),
+                    waves = test_file("o.fst");
+  const std::string k_before = starc::test::slurp(tr + "/k.npy");
+  const std::string small = "run --channel small --context 300 --steps 1 --policies dense ";
+  const std::vector<std::string> none = {json, trace, waves, waves + ".cmatch.fst"};
+  for (const auto& f : none) std::filesystem::remove(f);
+  const std::vector<BadCase> cases = {
+      {small + "--json '" + json + "' --cmd-trace '" + json + "'", "--cmd-trace"},
+      {small + "--waves '" + json + "' --json '" + json + "'", "--waves"},
+      {small + "--waves '" + waves + "' --json '" + waves + ".cmatch.fst'", "cmatch"},
+      {"run --channel small --policies dense --kv '" + tr + "' --json '" + tr + "/k.npy'", "--kv"},
+      {"run --channel small --policies dense --kv '" + tr + "' --cmd-trace '" + tr + "/./q.npy'", "--kv"},
+      {small + "--json '" + json + "' --waves '" + waves + "' --cmd-trace /proc/starcsim_test.trace", "--cmd-trace"},
+      {"dense --small --tokens 64 --cmd-trace '" + waves + "' --waves '" + waves + "'", "--waves"},
+      {"fidelity --kv '" + tr + "' --budgets 64 --json '" + tr + "/v.npy'", "--kv"},
+      {"kv-stats --kv '" + tr + "' --save-kv '" + tr + "'", "--kv"},
+  };
+  for (const auto& c : cases) expect_one_line_error(c, none);
+  EXPECT_EQ(starc::test::slurp(tr + "/k.npy"), k_before);
+  std::string line = "dot fp16 00000000";
+  for (int i = 0; i < 32; ++i) line += " 3c00";
+  const std::string vec = starc::test::write_file("v.vec", line + "\n");
+  expect_one_line_error({"vectors '" + vec + "' --waves '" + vec + "'", "--waves"}, {});
+}
+
+// Former defects (issue 14, items 7-9): errors that named the wrong thing or nothing, and input
+// that was accepted silently. Each is now one error line naming the input.
+TEST(StarcsimCli, BadInputNamesWhatIsWrong) {
+  const std::string tr = small_trace("kv");
+  const std::string dirk = test_file("kv_dir_k");
+  std::filesystem::remove_all(dirk);
+  std::filesystem::create_directories(dirk + "/k.npy");
+  std::filesystem::copy_file(tr + "/v.npy", dirk + "/v.npy");
+  std::filesystem::copy_file(tr + "/q.npy", dirk + "/q.npy");
+  const std::string json = test_file("bad.json");
+  std::filesystem::remove(json);
+  const std::string outs = " --json '" + json + "'";
+  const std::string empty = starc::test::write_file("empty.vec", "# only a comment\n\n");
+  const std::vector<BadCase> cases = {
+      // item 7: memory estimated before allocating, naming the flags
+      {"kv-stats --heads 1024 --context 1048576", "--heads 1024 --context 1048576"},
+      // item 8
+      {"run --channel small --kv '" + dirk + "'" + outs, dirk + "/k.npy"},
+      {"run --channel small --context 2 --steps 1" + outs, "--context"},
+      // item 9
+      {"vectors '" + empty + "'", empty},
+      {"run --channel small --context 300 --steps 1 --x-seed -1" + outs, "--x-seed"},
+      {"run --channel small --context 300 --steps 1 --seed -1" + outs, "--seed"},
+      {"run --channel small --kv '" + tr + "' --seed 5" + outs, "--seed"},
+      {"run --channel small --kv '" + tr + "' --head-kinds local" + outs, "--head-kinds"},
+      {"run --channel small --context 0 --steps 1" + outs, "--context"},
+      {"run --channel small --context 300 --steps 0" + outs, "--steps"},
+      {"fidelity --context 0 --budgets 64", "--context"},
+  };
+  for (const auto& c : cases) expect_one_line_error(c, {json});
+}
+
+// Former defect (issue 14, items 7 and 8): `run --heads 1024 --context 65536` generated every
+// head before simulating one (and ended in std::bad_alloc); `--budget 4294967295` failed with an
+// internal value. One head is generated; a budget above the context selects every token.
+TEST(StarcsimCli, OneHeadOfManyAndAHugeBudgetRun) {
+  const std::string json = test_file("huge.json");
+  std::filesystem::remove(json);
+  const auto r = run_starcsim("run --channel small --heads 1024 --head 1000 --context 300 --steps 1 "
+                              "--policies dense,starc --budget 4294967295 --json '" + json + "'");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(starc::test::slurp(json));
+  EXPECT_EQ(j.at("run").at("head").get<long>(), 1000);
+  EXPECT_EQ(j.at("run").at("budget").get<long>(), 4294967295L);
+  for (const auto& p : j.at("policies")) EXPECT_EQ(p.at("steps").at(0).at("selected").get<long>(), 300);
+}
+
 // Former defect (issue 12): a budget needing more clusters than the unit's MaxSel (256) exited
 // with a centroid-match mismatch. One-token clusters (--block 4 --clusters 4): B = 600 needs 600
-// clusters (3 passes), B = 1000 every token of the context (4 passes).
+// clusters (3 passes), B = 999 every token of the context but one (4 passes; B = 1000 covers the
+// context, and the selection is then skipped, issue 14 item 4).
 TEST(StarcsimCli, BudgetNeedingMoreClustersThanMaxSelRunsBitExact) {
   const std::string json = test_file("passes.json");
-  for (const unsigned budget : {600u, 1000u}) {
+  for (const unsigned budget : {600u, 999u}) {
     SCOPED_TRACE(budget);
     std::filesystem::remove(json);
     const auto r = run_starcsim(fmt::format("run --channel small --context 1000 --steps 1 --budget {} "
