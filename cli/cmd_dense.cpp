@@ -15,6 +15,7 @@
 #include "host/cmd_trace.hpp"
 #include "cli/commands.hpp"
 #include "sim/dense_cosim.hpp"
+#include "cli/kv_options.hpp"
 #include "cli/output_file.hpp"
 
 namespace starc::cli {
@@ -52,8 +53,7 @@ void run_dense(const DenseArgs& a) {
   if (!a.small && a.timing == "hbm3-pim-npc" && !pim::have_channel_sim_full_npc())
     throw std::invalid_argument("--timing hbm3-pim-npc: this build has no 64-bank hbm3-pim-npc "
                                 "channel; rebuild with `make NPC=1`");
-  check_output_dir("--cmd-trace", a.cmd_trace);
-  check_output_dir("--waves", a.waves);
+  check_outputs({{"--cmd-trace", a.cmd_trace}, {"--waves", a.waves}}, {});
   pim::ChannelSimOptions opt;
   opt.fmt = fmt;
   opt.seed = a.seed;
@@ -102,7 +102,12 @@ void run_dense(const DenseArgs& a) {
   if (!a.cmd_trace.empty()) {
     std::ostringstream trace;
     pim::write_trace(trace, o, sim->timing(), rep.cmds);
-    write_atomically("--cmd-trace", a.cmd_trace, trace.str());
+    try {
+      write_atomically("--cmd-trace", a.cmd_trace, trace.str());
+    } catch (...) {
+      discard_waves();
+      throw;
+    }
   }
 }
 
@@ -112,7 +117,9 @@ void add_dense_command(CLI::App& app) {
   auto args = std::make_shared<DenseArgs>();
   CLI::App* c = app.add_subcommand("dense", "dense attention of one random head through the PIM channel RTL");
   c->add_option("--tokens", args->tokens, "context length L")->capture_default_str();
-  c->add_option("--seed", args->seed, "seed of the random K, V, q and of X randomisation")->capture_default_str();
+  c->add_option("--seed", args->seed, "seed of the random K, V, q and of X randomisation")
+      ->capture_default_str()
+      ->check(non_negative_integer());
   c->add_option("--mode", args->mode, "controller mode: lockstep or per-bg")->capture_default_str();
   c->add_option("--timing", args->timing, "timing preset: hbm3-pim or hbm3-pim-npc")->capture_default_str();
   c->add_option("--fmt", args->fmt, "input format: fp16 or bf16")->capture_default_str();

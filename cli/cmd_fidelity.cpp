@@ -33,7 +33,7 @@ void run(const FidelityArgs& a) {
   cfg.params = policy_params(a.policy, std::numeric_limits<unsigned>::max());
   cfg.reads = a.reads;
   if (a.json.empty()) throw std::invalid_argument("--json: empty file name");
-  check_output_dir("--json", a.json);
+  check_outputs({{"--json", a.json}}, kv_inputs(a.kv));
 
   const KvSource kv = load_kv(a.kv);
   check_sparq_r(a.policy, static_cast<unsigned>(kv.heads.at(0).keys.cols()));

@@ -1,6 +1,7 @@
 // `starcsim kv-stats [kv options] [--json FILE]`: statistics of a KV source (synthetic or
 // trace), per head, so that the synthetic workload can be compared with a real trace.
 // --save-kv DIR writes the source as a trace (e.g. the synthetic workload for other tools).
+#include <filesystem>
 #include <memory>
 #include <stdexcept>
 
@@ -32,8 +33,13 @@ void add_kv_stats_command(CLI::App& app) {
                   "also write the KV source as a trace directory (k.npy, v.npy, q.npy; fp16, "
                   "or uint16 bfloat16 bits for --kv-dtype bf16), loadable with --kv");
   cmd->callback([args] {
-    check_output_dir("--json", args->json);
     check_output_new_dir("--save-kv", args->save);
+    std::vector<FlagPath> outs = {{"--json", args->json}};
+    if (!args->save.empty())
+      for (const char* name : {"k.npy", "v.npy", "q.npy"})
+        outs.push_back({"--save-kv", (std::filesystem::path(args->save) / name).string()});
+    if (!args->save.empty() && !std::filesystem::exists(args->save)) outs.resize(1);  // a new directory
+    check_outputs(outs, kv_inputs(args->kv));
     const KvSource src = load_kv(args->kv);
     std::vector<KvHeadStats> stats;
     for (const auto& h : src.heads) stats.push_back(head_stats(h));

@@ -117,9 +117,9 @@ void run(RunArgs a) {
   cfg.params = policy_params(a.policy, 64);
   const std::vector<std::string> policies =
       a.policies.empty() ? policy_names() : parse_policies(a.policies);
-  check_output_dir("--json", a.json);
-  check_output_dir("--cmd-trace", a.cmd_trace);
-  check_output_dir("--waves", a.waves);
+  const std::string cmatch_waves = a.waves.empty() ? "" : a.waves + ".cmatch.fst";
+  check_outputs({{"--json", a.json}, {"--cmd-trace", a.cmd_trace}, {"--waves", a.waves}, {"--waves (.cmatch.fst)", cmatch_waves}},
+                kv_inputs(a.kv));
   if (a.kv.kv_dir.empty()) {  // the built-in workload of `make sim`
     if (a.kv.context == 0) a.kv.context = 16384;
     if (a.kv.steps == 0) a.kv.steps = 4;
@@ -128,16 +128,17 @@ void run(RunArgs a) {
   if (a.kv.kv_dir.empty() && a.kv.context > 0)
     check_rows(a.channel, a.kv.head_dim > 0 ? static_cast<unsigned>(a.kv.head_dim) : 128u,
                static_cast<unsigned>(a.kv.context), cfg, policies, a);
+  a.kv.only_head = static_cast<int>(std::min<unsigned>(a.head, 1u << 30));  // generate only what is simulated
   const KvSource kv = load_kv(a.kv);
-  if (a.head < kv.heads.size())
-    check_rows(a.channel, static_cast<unsigned>(kv.heads[a.head].keys.cols()),
-               static_cast<unsigned>(kv.heads[a.head].keys.rows()), cfg, policies, a);
+  cfg.head = 0;  // the source holds head a.head alone
+  check_rows(a.channel, static_cast<unsigned>(kv.heads.at(0).keys.cols()),
+             static_cast<unsigned>(kv.heads.at(0).keys.rows()), cfg, policies, a);
   check_sparq_r(a.policy, static_cast<unsigned>(kv.heads.at(0).keys.cols()));
-  if (std::find(policies.begin(), policies.end(), "starc") != policies.end() && a.head < kv.heads.size()) {
+  if (std::find(policies.begin(), policies.end(), "starc") != policies.end()) {
     // STARC's clusters must fit the centroid-match unit's 20-bit cluster ids (every context up
     // to 2^20 tokens does: at most one cluster per token). Any budget and any number of selected
     // clusters run (budget capped at the clustered tokens, passes beyond MaxSel clusters).
-    const auto context = static_cast<std::uint64_t>(kv.heads[a.head].keys.rows());
+    const auto context = static_cast<std::uint64_t>(kv.heads[0].keys.rows());
     const std::uint64_t clusters = context / a.policy.block * a.policy.clusters;
     if (clusters > std::uint64_t{pim::kMaxClusterId} + 1)
       throw std::invalid_argument(fmt::format(
@@ -171,7 +172,7 @@ void run(RunArgs a) {
   try {
     cosim = std::make_unique<pim::DecodeCosim>(*channel, &cmatch, kv, cfg);
     for (const auto& p : policies) cosim->layout_for(p);  // reject bad pairs before running
-    const auto& head = kv.heads.at(a.head);
+    const auto& head = kv.heads.at(0);
     info.head_dim = static_cast<unsigned>(head.keys.cols());
     info.context = static_cast<unsigned>(head.keys.rows());
     info.steps = static_cast<unsigned>(head.queries.rows());
@@ -198,16 +199,26 @@ void run(RunArgs a) {
              cmds.size(), violations.size(), a.cmd_trace.empty() ? "" : ", written to " + a.cmd_trace);
   nlohmann::json j = pim::report_json(info, stats);
   j["trace"] = {{"commands", cmds.size()}, {"violations", violations.size()}};
-  if (!a.json.empty()) {
-    write_atomically("--json", a.json, j.dump(2) + "\n");
-    fmt::print("JSON report: {}\n", a.json);
+  try {
+    if (!a.json.empty()) write_atomically("--json", a.json, j.dump(2) + "\n");
+    if (!a.cmd_trace.empty()) write_atomically("--cmd-trace", a.cmd_trace, trace_text);
+  } catch (...) {
+    // A run that fails leaves none of its outputs (docs/design.md section 10).
+    channel.reset();
+    remove_outputs({a.json, a.cmd_trace, a.waves, cmatch_waves});
+    throw;
   }
-  if (!a.cmd_trace.empty()) write_atomically("--cmd-trace", a.cmd_trace, trace_text);
+  if (!a.json.empty()) fmt::print("JSON report: {}\n", a.json);
   channel.reset();  // closes the FST
   if (!a.waves.empty()) fmt::print("Waves: {} (channel), {}.cmatch.fst (centroid-match unit)\n", a.waves, a.waves);
   std::uint64_t bad = violations.size();
   for (const auto& s : stats) bad += s.mismatches + s.cmatch_mismatches + s.rtl_timing_errors;
   if (bad != 0) throw std::runtime_error(fmt::format("run: {} bit-exact mismatches or timing errors (see report)", bad));
+  std::uint64_t non_finite = 0;
+  for (const auto& s : stats) non_finite += s.non_finite_outputs;
+  if (non_finite != 0)
+    throw std::runtime_error(fmt::format("run: {} policy steps produced a non-finite output vector (infinity or "
+                                         "NaN; see report)", non_finite));
 }
 
 }  // namespace
@@ -251,7 +262,9 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--cmd-trace", args->cmd_trace, "write the command trace (docs/design.md section 8)");
   cmd->add_option("--waves", args->waves, "write an FST of the channel (and FILE.cmatch.fst of the "
                                           "centroid-match unit); use short runs");
-  cmd->add_option("--x-seed", args->x_seed, "X-randomisation seed of the Verilated models")->capture_default_str();
+  cmd->add_option("--x-seed", args->x_seed, "X-randomisation seed of the Verilated models")
+      ->capture_default_str()
+      ->check(non_negative_integer());
   add_policy_options(*cmd, args->policy);
   cmd->callback([args] { run(*args); });
 }

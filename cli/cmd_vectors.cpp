@@ -30,8 +30,10 @@ struct VectorsOptions {
 };
 
 void run_vectors(const VectorsOptions& o) {
-  check_output_dir("--waves", o.waves);
+  check_outputs({{"--waves", o.waves}}, {{"vectors FILE", o.file}});
   const auto vectors = pim::read_mac_vectors(o.file);
+  if (vectors.empty())  // a "pass" that tested nothing
+    throw std::invalid_argument(fmt::format("{}: no operations (only blank or comment lines)", o.file));
   std::vector<pim::MacOp> ops;
   ops.reserve(vectors.size());
   for (const auto& v : vectors) ops.push_back(v.op);

@@ -1,6 +1,9 @@
 #include "cli/kv_options.hpp"
 
+#include <filesystem>
 #include <sstream>
+
+#include <unistd.h>
 #include <stdexcept>
 
 #include <fmt/core.h>
@@ -37,24 +40,34 @@ void add_kv_options(CLI::App& cmd, KvOptions& o) {
                  "simulation input format: auto|fp16 (float32 rounded to fp16) or bf16 "
                  "(uint16 read as bfloat16 bits, float32 rounded to bf16)")
       ->capture_default_str();
+  auto zero = [&o](const std::string& flag) {
+    return [&o, flag](const std::string& v) {
+      if (v.find_first_not_of("+0") == std::string::npos && v.find('0') != std::string::npos) o.zero_flag = flag;
+    };
+  };
   cmd.add_option("--context", o.context,
-                 "context length L (synthetic default 4096, `run` 16384; trace: 0 = from k.npy)");
+                 "context length L (synthetic default 4096, `run` 16384; trace: 0 = from k.npy)")
+      ->each(zero("--context"));
   cmd.add_option("--steps", o.steps,
                  "decode steps S (synthetic default 16, `run` 4; trace: 0 = all queries of q.npy, "
-                 "fewer = the first S queries)");
+                 "fewer = the first S queries)")
+      ->each(zero("--steps"));
   cmd.add_option("--head-dim", o.head_dim, "head dimension D (synthetic default 128)");
   cmd.add_option("--heads", o.heads,
                  "heads (synthetic: default = number of --head-kinds, kinds cycled; trace: "
                  "first N heads)");
-  cmd.add_option("--head-kinds", o.head_kinds,
-                 "synthetic head kinds, comma separated: retrieval, local, aggregation")
-      ->capture_default_str();
-  cmd.add_option("--seed", o.seed, "synthetic workload seed")->capture_default_str();
-
   SyntheticParams& s = o.synthetic;
   auto mark = [&o](const std::string& flag) {
     return [&o, flag](const std::string&) { o.synthetic_flag = flag; };
   };
+  cmd.add_option("--head-kinds", o.head_kinds,
+                 "synthetic head kinds, comma separated: retrieval, local, aggregation")
+      ->capture_default_str()
+      ->each(mark("--head-kinds"));
+  cmd.add_option("--seed", o.seed, "synthetic workload seed")
+      ->capture_default_str()
+      ->check(non_negative_integer())
+      ->each(mark("--seed"));
   auto knob = [&](const char* flag, auto& value, const char* help) {
     cmd.add_option(flag, value, help)->capture_default_str()->each(mark(flag));
   };
@@ -79,6 +92,14 @@ void add_kv_options(CLI::App& cmd, KvOptions& o) {
   knob("--syn-query-noise-logit", s.query_noise_logit, "synthetic: std of query-noise logits");
 }
 
+std::vector<cli::FlagPath> kv_inputs(const KvOptions& o) {
+  std::vector<cli::FlagPath> in;
+  if (o.kv_dir.empty()) return in;
+  for (const char* name : {"k.npy", "v.npy", "q.npy"})
+    in.push_back({"--kv", (std::filesystem::path(o.kv_dir) / name).string()});
+  return in;
+}
+
 KvSource load_kv(const KvOptions& o) {
   const pim::Fmt fmt = fmt_of_dtype(o.kv_dtype);
   if (!o.kv_dir.empty()) {
@@ -87,8 +108,20 @@ KvSource load_kv(const KvOptions& o) {
           "{}: applies to the synthetic workload only, not to --kv {}", o.synthetic_flag,
           o.kv_dir));
     }
-    return load_kv_trace(o.kv_dir, o.kv_dtype, o.heads, o.steps, o.context, o.head_dim);
+    KvSource src = load_kv_trace(o.kv_dir, o.kv_dtype, o.heads, o.steps, o.context, o.head_dim);
+    if (o.only_head >= 0) {
+      if (static_cast<std::size_t>(o.only_head) >= src.heads.size())
+        throw std::invalid_argument(fmt::format("--head: {} but --kv {} has {} heads", o.only_head, o.kv_dir,
+                                                src.heads.size()));
+      KvHead h = std::move(src.heads[static_cast<std::size_t>(o.only_head)]);
+      src.heads.clear();
+      src.heads.push_back(std::move(h));
+    }
+    return src;
   }
+  if (!o.zero_flag.empty())
+    throw std::invalid_argument(fmt::format("{}: 0 means the whole trace with --kv; the synthetic workload needs "
+                                            "a positive value (or none for the default)", o.zero_flag));
   if (o.context < 0) throw std::invalid_argument(fmt::format("--context: {} is negative", o.context));
   if (o.steps < 0) throw std::invalid_argument(fmt::format("--steps: {} is negative", o.steps));
   if (o.heads < 0) throw std::invalid_argument(fmt::format("--heads: {} is negative", o.heads));
@@ -105,7 +138,18 @@ KvSource load_kv(const KvOptions& o) {
   const std::size_t heads = o.heads ? static_cast<std::size_t>(o.heads) : kinds.size();
   p.kinds.clear();
   for (std::size_t h = 0; h < heads; ++h) p.kinds.push_back(kinds[h % kinds.size()]);
-  return generate_synthetic(p, fmt);
+  validate(p);
+  // Memory before allocating: the generated heads' keys, values and queries (float), about
+  // twice that while generating.
+  const std::size_t generated = o.only_head >= 0 ? 1 : heads;
+  const double need = 2.0 * static_cast<double>(generated) * (2.0 * p.context + p.steps) * p.head_dim * sizeof(float);
+  const double have = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  if (have > 0 && need > have)
+    throw std::invalid_argument(fmt::format(
+        "--heads {} --context {} --head-dim {}: the synthetic workload needs about {:.1f} GiB, this machine has "
+        "{:.1f} GiB",
+        heads, p.context, p.head_dim, need / (1ull << 30), have / (1ull << 30)));
+  return generate_synthetic(p, fmt, o.only_head >= 0 ? std::optional<std::size_t>(o.only_head) : std::nullopt);
 }
 
 }  // namespace starc

@@ -20,6 +20,7 @@
 
 #include "contracts/kv_source.hpp"
 #include "host/synthetic_kv.hpp"
+#include "cli/output_file.hpp"
 
 namespace starc {
 
@@ -34,16 +35,35 @@ struct KvOptions {
   std::uint64_t seed = 1;          // synthetic seed
   SyntheticParams synthetic;       // the synthetic knobs (context/steps/head_dim/kinds/seed
                                    // there are overridden by the fields above)
-  std::string synthetic_flag;      // set by add_kv_options when a --syn-* flag is given:
-                                   // load_kv rejects it together with --kv
+  std::string synthetic_flag;      // set by add_kv_options when a --syn-*, --seed or --head-kinds
+                                   // flag is given: load_kv rejects it together with --kv
+  std::string zero_flag;           // set when --context 0 or --steps 0 is given: "the whole
+                                   // trace" with --kv, an error for the synthetic workload
+  int only_head = -1;              // >= 0: load that head alone (run simulates one head)
 };
+
+// A check for unsigned options that CLI11 would otherwise wrap ("-1" -> 2^64 - 1).
+inline CLI::Validator non_negative_integer() {
+  return CLI::Validator(
+      [](std::string& v) -> std::string {
+        return v.find('-') == std::string::npos ? std::string() : "'" + v + "' is negative (expected an integer >= 0)";
+      },
+      "INT >= 0");
+}
 
 // Adds --kv, --kv-dtype, --context, --steps, --head-dim, --heads, --head-kinds, --seed and
 // the synthetic knobs (--syn-*) to `cmd`, bound to `o`.
 void add_kv_options(CLI::App& cmd, KvOptions& o);
 
 // Validates the options and loads the trace or generates the synthetic workload. Throws
-// std::runtime_error / std::invalid_argument naming the file or flag and the problem.
+// std::runtime_error / std::invalid_argument naming the file or flag and the problem. With
+// only_head >= 0 the source holds that head alone (heads[0]). The memory the KV data needs is
+// estimated first, and a source that cannot fit in this machine's memory is refused, naming the
+// flags.
 KvSource load_kv(const KvOptions& o);
+
+// The files --kv reads (k.npy, v.npy, q.npy of the directory; none without --kv), as inputs
+// that no output may overwrite (check_outputs).
+std::vector<cli::FlagPath> kv_inputs(const KvOptions& o);
 
 }  // namespace starc

@@ -30,6 +30,59 @@ void check_output_new_dir(std::string_view flag, const std::string& path) {
     throw std::invalid_argument(fmt::format("{}: '{}' exists and is not a directory", flag, path));
 }
 
+namespace {
+
+// The path as a comparable file identity (symlinks and `..` resolved as far as the path exists).
+std::filesystem::path identity(const std::string& path) {
+  std::error_code ec;
+  auto p = std::filesystem::weakly_canonical(std::filesystem::absolute(path), ec);
+  return ec ? std::filesystem::absolute(path).lexically_normal() : p;
+}
+
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code ec;
+  if (std::filesystem::equivalent(a, b, ec) && !ec) return true;
+  return identity(a) == identity(b);
+}
+
+// Whether a file can be created next to `path` (where write_atomically puts PATH.tmp).
+bool can_write(const std::string& path) {
+  std::filesystem::path probe(path);
+  probe += ".tmp";
+  std::error_code ec;
+  const bool existed = std::filesystem::exists(probe, ec);
+  bool ok = false;
+  {
+    std::ofstream f(probe, std::ios::binary | std::ios::app);
+    ok = static_cast<bool>(f);
+  }
+  if (!existed) std::filesystem::remove(probe, ec);
+  if (ok && std::filesystem::exists(path, ec)) {
+    std::ofstream f(path, std::ios::binary | std::ios::app);  // opens, writes nothing
+    ok = static_cast<bool>(f);
+  }
+  return ok;
+}
+
+}  // namespace
+
+void check_outputs(const std::vector<FlagPath>& outputs, const std::vector<FlagPath>& inputs) {
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    const FlagPath& o = outputs[i];
+    if (o.path.empty()) continue;
+    check_output_dir(o.flag, o.path);
+    for (const FlagPath& in : inputs)
+      if (!in.path.empty() && same_file(o.path, in.path))
+        throw std::invalid_argument(fmt::format("{}: '{}' is the input {} (it would be overwritten)", o.flag,
+                                                o.path, in.flag));
+    for (std::size_t k = 0; k < i; ++k)
+      if (!outputs[k].path.empty() && same_file(o.path, outputs[k].path))
+        throw std::invalid_argument(fmt::format("{}: '{}' is also the output of {}", o.flag, o.path,
+                                                outputs[k].flag));
+    if (!can_write(o.path)) throw std::invalid_argument(fmt::format("{}: cannot write '{}'", o.flag, o.path));
+  }
+}
+
 void remove_outputs(std::initializer_list<std::string> paths) {
   std::error_code ec;
   for (const auto& p : paths)

@@ -4,9 +4,23 @@
 // fidelity metrics (fidelity.hpp).
 #pragma once
 
+#include <cmath>
 #include <vector>
 
 namespace starc {
+
+// The one order of every score ranking (docs/design.md section 6): descending score, +0 = -0,
+// +inf first, every NaN after every number (-inf included), ties (NaN with NaN too) to the
+// lower index. The host rankings (rank_descending, top_indices), the golden centroid selection
+// (host/centroid_select) and the RTL centroid-match unit (rtl/centroid_match.sv) all use it, so
+// infinite and NaN scores (bf16 data near its range) rank alike everywhere. A binary32 score
+// converts to double exactly, so the order is the same on either.
+inline bool ranks_higher(double sa, unsigned ia, double sb, unsigned ib) {
+  const bool na = std::isnan(sa), nb = std::isnan(sb);
+  if (na != nb) return nb;  // the number ranks before the NaN
+  if (!na && sa != sb) return sa > sb;
+  return ia < ib;
+}
 
 // What the selection itself reads from DRAM before the key phase.
 enum class SelectionCost {

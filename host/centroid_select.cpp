@@ -7,16 +7,12 @@
 
 #include <fmt/core.h>
 
+#include "contracts/policy_selection.hpp"
+
 namespace pim {
 
 bool ranks_before(const CentroidEntry& a, const CentroidEntry& b) {
-  const float sa = std::bit_cast<float>(a.score_bits);
-  const float sb = std::bit_cast<float>(b.score_bits);
-  const bool na = std::isnan(sa);
-  const bool nb = std::isnan(sb);
-  if (na != nb) return nb;  // the number ranks before the NaN
-  if (!na && sa != sb) return sa > sb;
-  return a.id < b.id;
+  return starc::ranks_higher(std::bit_cast<float>(a.score_bits), a.id, std::bit_cast<float>(b.score_bits), b.id);
 }
 
 namespace {

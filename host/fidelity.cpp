@@ -69,10 +69,20 @@ FidelityMetrics DenseReference::measure(const Eigen::Ref<const Matrix>& values,
   // tokens' global probabilities underflow.
   const double scale = 1.0 / std::sqrt(static_cast<double>(values.cols()));
   double smax = -std::numeric_limits<double>::infinity();
-  for (unsigned t : selected) {
-    m.recall += p_[t];
-    smax = std::max(smax, scores_[t] * scale);
+  // recall = in / (in + out), both sums of non-negative terms: in + out rounds to at least `in`,
+  // so the quotient cannot exceed 1 (p_ itself sums to 1 only up to rounding), and it is
+  // exactly 1 when every token is selected.
+  double in = 0.0, out = 0.0;
+  for (std::size_t t = 0, k = 0; t < p_.size(); ++t) {
+    if (k < selected.size() && selected[k] == t) {
+      in += p_[t];
+      smax = std::max(smax, scores_[t] * scale);
+      ++k;
+    } else {
+      out += p_[t];
+    }
   }
+  m.recall = in + out > 0 ? in / (in + out) : 0.0;
   Eigen::VectorXd o = Eigen::VectorXd::Zero(values.cols());
   double z = 0.0;
   for (unsigned t : selected) {

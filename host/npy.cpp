@@ -3,6 +3,7 @@
 #include <bit>
 #include <cctype>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <limits>
@@ -188,10 +189,17 @@ void parse_npy_header(const std::string& header, const std::string& what, NpyDty
 }
 
 NpyArray read_npy(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+    fail(path, "not a regular file (a directory or device)");
   std::ifstream in(path, std::ios::binary);
   if (!in) fail(path, "cannot open file (missing or unreadable)");
-  std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                                  std::istreambuf_iterator<char>());
+  std::vector<std::uint8_t> bytes;
+  try {
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } catch (const std::exception& e) {
+    fail(path, std::string("read error: ") + e.what());
+  }
   if (in.bad()) fail(path, "read error");
   if (bytes.size() < kMagicLen + 2 || std::memcmp(bytes.data(), kMagic, kMagicLen) != 0) {
     fail(path, "not a .npy file (bad magic; expected \\x93NUMPY)");

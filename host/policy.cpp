@@ -31,10 +31,10 @@ std::vector<double> exact_scores(const Eigen::Ref<const Matrix>& keys, std::span
 }
 
 namespace {
-// Descending score, ties lower index first.
+// Descending score, NaN last, ties lower index first (ranks_higher, contracts/policy_selection.hpp).
 struct ByScore {
   std::span<const double> s;
-  bool operator()(unsigned a, unsigned b) const { return s[a] > s[b] || (s[a] == s[b] && a < b); }
+  bool operator()(unsigned a, unsigned b) const { return ranks_higher(s[a], a, s[b], b); }
 };
 }  // namespace
 

@@ -17,6 +17,7 @@ PhaseCycles& PhaseCycles::operator+=(const PhaseCycles& o) {
   keys += o.keys;
   softmax += o.softmax;
   values += o.values;
+  gaps += o.gaps;
   return *this;
 }
 
@@ -100,7 +101,7 @@ StepFidelity mean_fidelity(const PolicyStats& p) {
 
 nlohmann::json cycles_json(const PhaseCycles& c) {
   return {{"total", c.total}, {"selection", c.selection}, {"keys", c.keys},
-          {"softmax", c.softmax}, {"values", c.values}};
+          {"softmax", c.softmax}, {"values", c.values}, {"gaps", c.gaps}};
 }
 
 const PolicyStats* find(const std::vector<PolicyStats>& ps, const std::string& name) {
@@ -139,6 +140,8 @@ nlohmann::json report_json(const RunInfo& info, const std::vector<PolicyStats>& 
     pj["latency_ns_per_step"] = p.cycles.total / nsteps * info.tck_ns;
     pj["centroid_match_cycles"] = p.cmatch_cycles;
     pj["centroid_match_passes"] = p.cmatch_passes;
+    pj["selection_skipped_steps"] = p.selection_skipped_steps;
+    pj["non_finite_outputs"] = p.non_finite_outputs;
     pj["commands"] = p.commands;
     pj["row_activations"] = p.events.activations;
     std::vector<double> util;
@@ -166,7 +169,9 @@ nlohmann::json report_json(const RunInfo& info, const std::vector<PolicyStats>& 
     pj["wall_seconds"] = {{"verilator", p.wall.verilator}, {"golden", p.wall.golden}, {"host", p.wall.host}};
     nlohmann::json steps = nlohmann::json::array();
     for (const auto& s : p.steps) {
-      steps.push_back({{"context", s.context}, {"selected", s.selected}, {"cycles", cycles_json(s.cycles)},
+      steps.push_back({{"context", s.context}, {"selected", s.selected},
+                       {"selection_skipped", s.selection_skipped}, {"non_finite_output", s.non_finite_output},
+                       {"cycles", cycles_json(s.cycles)},
                        {"activations", s.activations},
                        {"recall", s.fidelity.recall}, {"hit_rate", s.fidelity.hit_rate},
                        {"rel_err", s.fidelity.rel_err}, {"rtl_output_rel_err", s.fidelity.rtl_rel_err}});
@@ -209,36 +214,46 @@ std::string report_table(const RunInfo& info, const std::vector<PolicyStats>& po
                    info.timing.nBL, info.tck_ns));
   line("");
   line("Per decode step (mean over steps), cycles of the RTL clock:");
-  line(fmt::format("{:<10} {:<12} {:<9} {:>9} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8} {:>6} {:>6}",
-                   "policy", "layout", "mode", "cycles", "select", "keys", "values", "ns",
+  line(fmt::format("{:<10} {:<12} {:<9} {:>9} {:>8} {:>8} {:>8} {:>6} {:>9} {:>8} {:>8} {:>6} {:>6}",
+                   "policy", "layout", "mode", "cycles", "select", "keys", "values", "gaps", "ns",
                    "ACTs", "MACABs", "util", "x lim"));
   for (const auto& p : policies) {
     const double n = std::max<std::size_t>(1, p.steps.size());
     auto get = [&](const char* k) { auto it = p.commands.find(k); return it == p.commands.end() ? 0ull : (unsigned long long)it->second; };
     const double lim = limit_cycles(info.org, info.timing, info.head_dim, p.selected_tokens);
-    line(fmt::format("{:<10} {:<12} {:<9} {:>9.0f} {:>8.0f} {:>8.0f} {:>8.0f} {:>9.0f} {:>8.0f} {:>8.0f} {:>5.1f}% {:>6.2f}",
+    line(fmt::format("{:<10} {:<12} {:<9} {:>9.0f} {:>8.0f} {:>8.0f} {:>8.0f} {:>6.0f} {:>9.0f} {:>8.0f} {:>8.0f} {:>5.1f}% {:>6.2f}",
                      p.policy, p.layout, p.mode, p.cycles.total / n, p.cycles.selection / n,
-                     p.cycles.keys / n, p.cycles.values / n, p.cycles.total / n * info.tck_ns,
+                     p.cycles.keys / n, p.cycles.values / n, p.cycles.gaps / n, p.cycles.total / n * info.tck_ns,
                      p.events.activations / n, get("MACAB") / n, 100 * mean_util(p, info.timing),
                      lim > 0 ? p.cycles.total / lim : 0.0));
   }
+  for (const auto& p : policies)
+    if (p.selection_skipped_steps > 0)
+      line(fmt::format("  {}: selection skipped in {} of {} steps (budget {} covers the context: every token "
+                       "attended, no selection cost)",
+                       p.policy, p.selection_skipped_steps, p.steps.size(), info.budget));
   line("");
   line("Energy per step (nJ), fidelity (mean over steps), checks:");
-  line(fmt::format("{:<10} {:>9} {:>9} {:>8} {:>7} {:>8} {:>8} {:>9} {:>14} {:>9} {:>7}",
+  line(fmt::format("{:<10} {:>9} {:>9} {:>8} {:>7} {:>8} {:>8} {:>10} {:>14} {:>9} {:>7}",
                    "policy", "attacc", "act-aw", "tokens", "recall", "hit", "rel err", "RTL err",
                    "bit-exact", "cm-match", "timing"));
   for (const auto& p : policies) {
     const double n = std::max<std::size_t>(1, p.steps.size());
     const StepFidelity f = mean_fidelity(p);
-    line(fmt::format("{:<10} {:>9.1f} {:>9.1f} {:>8.0f} {:>7.4f} {:>8.4f} {:>8.4f} {:>9.2e} {:>14} {:>9} {:>7}",
+    line(fmt::format("{:<10} {:>9.1f} {:>9.1f} {:>8.0f} {:>7.4f} {:>8.4f} {:>8.4f} {:>10} {:>14} {:>9} {:>7}",
                      p.policy, compute_energy(p.events, EnergyModelKind::attacc).total_pj() / n / 1e3,
                      compute_energy(p.events, EnergyModelKind::act_aware).total_pj() / n / 1e3,
-                     p.selected_tokens / n, f.recall, f.hit_rate, f.rel_err, f.rtl_rel_err,
+                     p.selected_tokens / n, f.recall, f.hit_rate, f.rel_err,
+                     p.non_finite_outputs ? std::string("non-finite") : fmt::format("{:.2e}", f.rtl_rel_err),
                      fmt::format("{}/{}", p.mismatches, p.compared),
                      p.cmatch_compared ? fmt::format("{}/{}", p.cmatch_mismatches, p.cmatch_compared) : "-",
                      p.rtl_timing_errors + p.trace_violations));
   }
   line("  (bit-exact and cm-match: mismatches/compared; timing: RTL checker + trace checker errors)");
+  for (const auto& p : policies)
+    if (p.non_finite_outputs > 0)
+      line(fmt::format("  {}: the RTL output vector is not finite (an infinity or NaN) in {} of {} steps", p.policy,
+                       p.non_finite_outputs, p.steps.size()));
   if (const PolicyStats* s = find(policies, "starc")) {
     line("");
     line("STARC against (1 - starc/other):   latency   energy attacc   energy act-aware");

@@ -33,6 +33,9 @@ struct PhaseCycles {
   std::uint64_t keys = 0;       // key phase: first command .. last score out
   std::uint64_t softmax = 0;    // host softmax: 0 (not modelled, see not_modelled)
   std::uint64_t values = 0;     // value phase: first command .. last partial context out
+  std::uint64_t gaps = 0;       // cycles of the step between those phases (waits for the previous
+                                // phase's row closing); total = selection + keys + softmax +
+                                // values + gaps
   PhaseCycles& operator+=(const PhaseCycles& o);
 };
 
@@ -46,6 +49,8 @@ struct StepFidelity {
 struct StepStats {
   unsigned context = 0;   // tokens attended over (n)
   unsigned selected = 0;  // tokens attended
+  bool non_finite_output = false;  // the RTL's output vector holds an infinity or a NaN
+  bool selection_skipped = false;  // the budget covered the context: every token, no selection
   PhaseCycles cycles;
   std::uint64_t activations = 0;  // bank activations (ACT = 1, ACTAB = all banks)
   StepFidelity fidelity;
@@ -75,6 +80,8 @@ struct PolicyStats {
   std::uint64_t rtl_timing_errors = 0;   // RTL timing checker count during this policy
   std::uint64_t trace_violations = 0;    // independent checker on this policy's trace lines
   std::uint64_t cmatch_cycles = 0;       // centroid-match unit cycles, all passes (in `selection`)
+  std::uint64_t non_finite_outputs = 0;       // steps whose RTL output vector is not finite
+  std::uint64_t selection_skipped_steps = 0;  // steps whose budget covered the context
   std::uint64_t cmatch_passes = 0;       // centroid-match passes (1 per step unless > MaxSel clusters)
   WallTime wall;
 };

@@ -21,6 +21,15 @@ void Scoreboard::observe(const MvsbResult& rtl) {
     note(fmt::format("result at cycle {}: group/mode {}/{} but golden {}/{}", rtl.cycle, rtl.gbg,
                      static_cast<int>(rtl.mode), g.gbg, static_cast<int>(g.mode)));
   }
+  if (rtl.words.size() != g.words.size()) {
+    note(fmt::format("result at cycle {} group {}: RTL {} words, golden {}", rtl.cycle, rtl.gbg, rtl.words.size(),
+                     g.words.size()));
+    // Words the golden result does not have are mismatches too (missing ones are, below).
+    for (std::size_t i = g.words.size(); i < rtl.words.size(); ++i) {
+      ++compared_;
+      ++mismatches_;
+    }
+  }
   for (std::size_t i = 0; i < g.words.size(); ++i) {
     ++compared_;
     const std::uint32_t r = i < rtl.words.size() ? rtl.words[i] : ~g.words[i];

@@ -14,7 +14,9 @@ namespace pim {
 class Scoreboard {
  public:
   void expect(const MvsbResult& golden) { pending_.push_back(golden); }
-  // Compares `rtl` with the oldest expected result; counts values and mismatching values.
+  // Compares `rtl` with the oldest expected result; counts values and mismatching values. A
+  // result with more or fewer words than the golden one mismatches in every word that one of
+  // them lacks.
   void observe(const MvsbResult& rtl);
   // Expected results that never arrived count as mismatches of all their values.
   void finish();

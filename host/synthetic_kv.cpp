@@ -266,9 +266,12 @@ void validate(const SyntheticParams& p) {
     bad("--syn-segment-min", fmt::format("segment lengths [{}, {}] must satisfy 1 <= min <= max",
                                          p.segment_min, p.segment_max));
   }
-  if (p.sinks < 0 || p.sinks > p.context - p.steps) {
-    bad("--syn-sinks", fmt::format("{} must be within [0, L - S = {}]", p.sinks,
-                                   p.context - p.steps));
+  if (p.sinks < 0) bad("--syn-sinks", fmt::format("{} is negative", p.sinks));
+  if (p.sinks > p.context - p.steps) {
+    // The context is what is short (the sinks have a default the user may not have given).
+    bad("--context", fmt::format("{} tokens with --steps {} leave {} prefill tokens, fewer than the {} "
+                                 "attention sinks of the synthetic workload (--syn-sinks)",
+                                 p.context, p.steps, p.context - p.steps, p.sinks));
   }
   if (!(p.value_ar >= 0.0 && p.value_ar < 1.0)) bad("--syn-value-ar", "must be in [0, 1)");
   if (!(p.rope_base > 1.0) || !std::isfinite(p.rope_base)) bad("--syn-rope-base", "must be > 1");
@@ -299,13 +302,17 @@ std::string describe(const SyntheticParams& p, pim::Fmt fmt) {
       p.local_topic_logit, p.query_noise_logit);
 }
 
-KvSource generate_synthetic(const SyntheticParams& p, pim::Fmt fmt) {
+KvSource generate_synthetic(const SyntheticParams& p, pim::Fmt fmt, std::optional<std::size_t> only_head) {
   validate(p);
+  if (only_head && *only_head >= p.kinds.size())
+    throw std::invalid_argument(fmt::format("--head: {} but the synthetic workload has {} heads", *only_head,
+                                            p.kinds.size()));
   KvSource src;
   src.fmt = fmt;
   src.description = describe(p, fmt);
   const std::vector<int> topic = token_topics(p);
   for (std::size_t h = 0; h < p.kinds.size(); ++h) {
+    if (only_head && h != *only_head) continue;
     src.heads.push_back(make_head(p, fmt, topic, p.kinds[h], mix(p.seed * 0x100000001B3ull + h + 1)));
   }
   return src;

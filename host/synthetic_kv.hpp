@@ -62,6 +62,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -105,7 +106,10 @@ const std::vector<std::string>& synthetic_head_kinds();
 void validate(const SyntheticParams& p);
 
 // Deterministic in (p, fmt): the same parameters give bit-identical data.
-KvSource generate_synthetic(const SyntheticParams& p, pim::Fmt fmt);
+// only_head: generate that head alone (heads[0] is then head *only_head, bit-identical to the
+// same head of the full generation); the others are not generated.
+KvSource generate_synthetic(const SyntheticParams& p, pim::Fmt fmt,
+                            std::optional<std::size_t> only_head = std::nullopt);
 
 // One-line summary of the parameters (KvSource::description).
 std::string describe(const SyntheticParams& p, pim::Fmt fmt);

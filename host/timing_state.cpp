@@ -1,5 +1,7 @@
 #include "host/timing_state.hpp"
 
+#include <algorithm>
+
 namespace pim {
 
 TimingState::TimingState(const Org& org, const Timing& timing)
@@ -21,6 +23,7 @@ bool TimingState::address_ok(const Command& c) const {
   if (c.op == Op::MACAB) {
     const unsigned n = org_.total_bank_groups();
     if (n < 64 && (c.mask >> n) != 0) return false;
+    if (c.mask == 0) return false;  // a column command to no bank group
   }
   return c.op != Op::NOP;
 }
@@ -88,6 +91,13 @@ std::uint32_t TimingState::check(const Command& c, std::uint64_t cycle) const {
       break;
   }
   return err;
+}
+
+std::uint64_t TimingState::settled_cycle() const {
+  if (last_cmd_ < 0) return 0;
+  const unsigned longest = std::max({t_.nRCD, t_.nRP, t_.nRAS, t_.nRC, t_.nRTPL, t_.nCCDAB, t_.nCCDS, t_.nCCDL,
+                                     t_.nRRDS, t_.nRRDL, t_.nFAW, t_.nBL, t_.nROW});
+  return static_cast<std::uint64_t>(last_cmd_) + longest;
 }
 
 void TimingState::apply(const Command& c, std::uint64_t cycle) {

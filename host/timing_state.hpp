@@ -34,6 +34,11 @@ class TimingState {
   // Records `cmd` as issued at `cycle` (whether legal or not).
   void apply(const Command& cmd, std::uint64_t cycle);
 
+  // The first cycle from which no rule links a command to anything issued before: the last
+  // command's cycle plus the largest timing value (0 before any command). From there, with every
+  // bank closed, the channel's timing state is the state after reset (docs/design.md section 5).
+  std::uint64_t settled_cycle() const;
+
   bool bank_open(unsigned gbank) const { return banks_[gbank].open; }
   unsigned open_row(unsigned gbank) const { return banks_[gbank].row; }
   const Org& org() const { return org_; }

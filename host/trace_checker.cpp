@@ -33,6 +33,7 @@ bool in_range(const Command& c, const Org& o) {
   if ((c.op == Op::ACT || c.op == Op::PRE || c.op == Op::WRGB) && c.bank >= o.banks) return false;
   if (c.op == Op::MACAB && o.total_bank_groups() < 64 && (c.mask >> o.total_bank_groups()) != 0)
     return false;
+  if (c.op == Op::MACAB && c.mask == 0) return false;  // a column command to no bank group
   return true;
 }
 

@@ -333,23 +333,35 @@ void DecodeCosim::run_step(starc::Policy& policy, LayoutKind kind, unsigned s, P
   const auto keys = head.keys.topRows(n);
   const auto values = head.values.topRows(n);
   Step step(*this, st);
-  step.start = step.engine.next_start();
+  // Every step of every policy starts from the settled channel state (docs/design.md section 5),
+  // so neither the order of the policies nor the previous step changes a figure.
+  step.start = step.engine.settled_start();
 
   // Selection: the rounds the policy scores on the device (STARC: its centroids, through the
   // centroid-match unit; hierarchical: the groups first), then its decision on the last one.
   auto t = Clock::now();
-  starc::ScoreRequest req = policy.prepare(keys, cfg_.budget);
+  starc::ScoreRequest req = policy.prepare(keys, cfg_.budget);  // also brings STARC's clusters up to date
   st.wall.host += since(t);
   starc::ScoreResult last;
-  while (req.what != starc::SelectionCost::none) {
-    last = score_round(step, policy, req, kind, s);
+  // A budget that covers the context selects every token whatever the scores: a real system
+  // skips the selection then (no metadata read, no ranking), and so does this one.
+  const bool skip = cfg_.budget >= n && policy.selection_cost() != starc::SelectionCost::none;
+  starc::Selection sel;
+  if (skip) {
+    sel.context = n;
+    sel.tokens.resize(n);
+    for (unsigned i = 0; i < n; ++i) sel.tokens[i] = i;
+  } else {
+    while (req.what != starc::SelectionCost::none) {
+      last = score_round(step, policy, req, kind, s);
+      t = Clock::now();
+      req = policy.next_round(last);
+      st.wall.host += since(t);
+    }
     t = Clock::now();
-    req = policy.next_round(last);
+    sel = policy.decide(keys, q, cfg_.budget, last);
     st.wall.host += since(t);
   }
-  t = Clock::now();
-  const starc::Selection sel = policy.decide(keys, q, cfg_.budget, last);
-  st.wall.host += since(t);
   if (last.what == starc::SelectionCost::centroids) {
     // The policy's budget fill on the RTL scores must be what the unit chose.
     bool same = sel.clusters.size() == last.picks.size();
@@ -451,12 +463,23 @@ void DecodeCosim::run_step(starc::Policy& policy, LayoutKind kind, unsigned s, P
   // Statistics of the step.
   StepStats ss;
   ss.context = n;
+  ss.selection_skipped = skip;
+  ss.non_finite_output = std::any_of(outf.begin(), outf.end(), [](float x) { return !std::isfinite(x); });
+  st.non_finite_outputs += ss.non_finite_output ? 1 : 0;
+  st.selection_skipped_steps += skip ? 1 : 0;
   ss.selected = static_cast<unsigned>(sel.tokens.size());
   const std::uint64_t first = cmds_[first_cmd].cycle;
   ss.cycles.total = vr.last - first + 1;
   ss.cycles.selection = step.sel_ran ? step.sel_end - first + 1 : 0;
   ss.cycles.keys = kr.last - kr.first + 1;
   ss.cycles.values = vr.last - vr.first + 1;
+  // The cycles between the phases (a phase waiting on the previous one's closing PREA/PRE: nRP,
+  // nRC): every cycle of the step is in exactly one named phase.
+  const std::uint64_t in_phases = ss.cycles.selection + ss.cycles.keys + ss.cycles.softmax + ss.cycles.values;
+  if (in_phases > ss.cycles.total)
+    throw std::logic_error(fmt::format("{} step {}: phases of {} cycles overlap in a step of {}", st.policy, s,
+                                       in_phases, ss.cycles.total));
+  ss.cycles.gaps = ss.cycles.total - in_phases;
   const std::uint64_t acts_before = st.events.activations;
   for (std::size_t i = first_cmd; i < cmds_.size(); ++i) {
     const Command& c = cmds_[i];

@@ -23,6 +23,13 @@ void LockstepEngine::use_image(const DramImage& image, Fmt fmt) {
 
 std::uint64_t LockstepEngine::next_start() const { return std::max(ctl_.next_cycle(), sim_.cycle()); }
 
+std::uint64_t LockstepEngine::settled_start() const {
+  const TimingState& ts = ctl_.timing_state();
+  for (unsigned b = 0; b < sim_.org().total_banks(); ++b)
+    if (ts.bank_open(b)) throw std::logic_error("lockstep engine: a row is still open between steps");
+  return std::max(next_start(), ts.settled_cycle());
+}
+
 PhaseResult LockstepEngine::run(const PhaseRequest& req, std::uint64_t start) {
   if (!golden_) throw std::logic_error("lockstep engine: no DRAM image");
   WallTime w;

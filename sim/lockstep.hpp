@@ -40,6 +40,10 @@ class LockstepEngine {
 
   // The first cycle a new phase can start at.
   std::uint64_t next_start() const;
+  // The first cycle from which the channel is in its settled state (every bank closed, the RTL's
+  // results out, no timing rule binding to an earlier command: the state after reset); every
+  // decode step starts there (docs/design.md section 5). Throws std::logic_error if a row is open.
+  std::uint64_t settled_start() const;
 
   Scoreboard& scoreboard() { return sb_; }
 

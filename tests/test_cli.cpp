@@ -5,7 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
+#include <fstream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -72,12 +75,109 @@ TEST(StarcsimCli, BadInputGivesOneLineNamingItAndWritesNothing) {
   }
 }
 
+// A small synthetic trace directory (300 tokens, 1 step) written by `kv-stats --save-kv`.
+std::string small_trace(const std::string& name) {
+  const std::string dir = test_file(name);
+  std::filesystem::remove_all(dir);
+  const auto r = run_starcsim("kv-stats --context 300 --steps 1 --save-kv '" + dir + "'");
+  EXPECT_EQ(r.status, 0) << r.err;
+  return dir;
+}
+
+void expect_one_line_error(const BadCase& c, const std::vector<std::string>& must_not_exist) {
+  SCOPED_TRACE(c.args);
+  const auto r = run_starcsim(c.args);
+  EXPECT_NE(r.status, 0);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find(c.expect), std::string::npos) << r.err;
+  for (const auto& f : must_not_exist) EXPECT_FALSE(std::filesystem::exists(f)) << f;
+}
+
+// Former defect (issue 14, item 6): outputs were checked only for their directory; the same file
+// twice, an output that is an input (`--json tr/k.npy` overwrote k.npy) and an unwritable output
+// (found after the whole run, leaving the JSON and the FST behind) were accepted. All are
+// refused before any work, and nothing is left behind.
+TEST(StarcsimCli, OutputsAreCheckedBeforeAnyWork) {
+  const std::string tr = small_trace("kv"), json = test_file("o.json"), trace = test_file("o.trace"),
+                    waves = test_file("o.fst");
+  const std::string k_before = starc::test::slurp(tr + "/k.npy");
+  const std::string small = "run --channel small --context 300 --steps 1 --policies dense ";
+  const std::vector<std::string> none = {json, trace, waves, waves + ".cmatch.fst"};
+  for (const auto& f : none) std::filesystem::remove(f);
+  const std::vector<BadCase> cases = {
+      {small + "--json '" + json + "' --cmd-trace '" + json + "'", "--cmd-trace"},
+      {small + "--waves '" + json + "' --json '" + json + "'", "--waves"},
+      {small + "--waves '" + waves + "' --json '" + waves + ".cmatch.fst'", "cmatch"},
+      {"run --channel small --policies dense --kv '" + tr + "' --json '" + tr + "/k.npy'", "--kv"},
+      {"run --channel small --policies dense --kv '" + tr + "' --cmd-trace '" + tr + "/./q.npy'", "--kv"},
+      {small + "--json '" + json + "' --waves '" + waves + "' --cmd-trace /proc/starcsim_test.trace", "--cmd-trace"},
+      {"dense --small --tokens 64 --cmd-trace '" + waves + "' --waves '" + waves + "'", "--waves"},
+      {"fidelity --kv '" + tr + "' --budgets 64 --json '" + tr + "/v.npy'", "--kv"},
+      {"kv-stats --kv '" + tr + "' --save-kv '" + tr + "'", "--kv"},
+  };
+  for (const auto& c : cases) expect_one_line_error(c, none);
+  EXPECT_EQ(starc::test::slurp(tr + "/k.npy"), k_before);
+  std::string line = "dot fp16 00000000";
+  for (int i = 0; i < 32; ++i) line += " 3c00";
+  const std::string vec = starc::test::write_file("v.vec", line + "\n");
+  expect_one_line_error({"vectors '" + vec + "' --waves '" + vec + "'", "--waves"}, {});
+}
+
+// Former defects (issue 14, items 7-9): errors that named the wrong thing or nothing, and input
+// that was accepted silently. Each is now one error line naming the input.
+TEST(StarcsimCli, BadInputNamesWhatIsWrong) {
+  const std::string tr = small_trace("kv");
+  const std::string dirk = test_file("kv_dir_k");
+  std::filesystem::remove_all(dirk);
+  std::filesystem::create_directories(dirk + "/k.npy");
+  std::filesystem::copy_file(tr + "/v.npy", dirk + "/v.npy");
+  std::filesystem::copy_file(tr + "/q.npy", dirk + "/q.npy");
+  const std::string json = test_file("bad.json");
+  std::filesystem::remove(json);
+  const std::string outs = " --json '" + json + "'";
+  const std::string empty = starc::test::write_file("empty.vec", "# only a comment\n\n");
+  const std::vector<BadCase> cases = {
+      // item 7: memory estimated before allocating, naming the flags
+      {"kv-stats --heads 1024 --context 1048576", "--heads 1024 --context 1048576"},
+      // item 8
+      {"run --channel small --kv '" + dirk + "'" + outs, dirk + "/k.npy"},
+      {"run --channel small --context 2 --steps 1" + outs, "--context"},
+      // item 9
+      {"vectors '" + empty + "'", empty},
+      {"run --channel small --context 300 --steps 1 --x-seed -1" + outs, "--x-seed"},
+      {"run --channel small --context 300 --steps 1 --seed -1" + outs, "--seed"},
+      {"run --channel small --kv '" + tr + "' --seed 5" + outs, "--seed"},
+      {"run --channel small --kv '" + tr + "' --head-kinds local" + outs, "--head-kinds"},
+      {"run --channel small --context 0 --steps 1" + outs, "--context"},
+      {"run --channel small --context 300 --steps 0" + outs, "--steps"},
+      {"fidelity --context 0 --budgets 64", "--context"},
+  };
+  for (const auto& c : cases) expect_one_line_error(c, {json});
+}
+
+// Former defect (issue 14, items 7 and 8): `run --heads 1024 --context 65536` generated every
+// head before simulating one (and ended in std::bad_alloc); `--budget 4294967295` failed with an
+// internal value. One head is generated; a budget above the context selects every token.
+TEST(StarcsimCli, OneHeadOfManyAndAHugeBudgetRun) {
+  const std::string json = test_file("huge.json");
+  std::filesystem::remove(json);
+  const auto r = run_starcsim("run --channel small --heads 1024 --head 1000 --context 300 --steps 1 "
+                              "--policies dense,starc --budget 4294967295 --json '" + json + "'");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(starc::test::slurp(json));
+  EXPECT_EQ(j.at("run").at("head").get<long>(), 1000);
+  EXPECT_EQ(j.at("run").at("budget").get<long>(), 4294967295L);
+  for (const auto& p : j.at("policies")) EXPECT_EQ(p.at("steps").at(0).at("selected").get<long>(), 300);
+}
+
 // Former defect (issue 12): a budget needing more clusters than the unit's MaxSel (256) exited
 // with a centroid-match mismatch. One-token clusters (--block 4 --clusters 4): B = 600 needs 600
-// clusters (3 passes), B = 1000 every token of the context (4 passes).
+// clusters (3 passes), B = 999 every token of the context but one (4 passes; B = 1000 covers the
+// context, and the selection is then skipped, issue 14 item 4).
 TEST(StarcsimCli, BudgetNeedingMoreClustersThanMaxSelRunsBitExact) {
   const std::string json = test_file("passes.json");
-  for (const unsigned budget : {600u, 1000u}) {
+  for (const unsigned budget : {600u, 999u}) {
     SCOPED_TRACE(budget);
     std::filesystem::remove(json);
     const auto r = run_starcsim(fmt::format("run --channel small --context 1000 --steps 1 --budget {} "
@@ -91,6 +191,123 @@ TEST(StarcsimCli, BudgetNeedingMoreClustersThanMaxSelRunsBitExact) {
     EXPECT_EQ(p.at("centroid_match_passes").get<long>(), budget == 600u ? 3 : 4);
     EXPECT_EQ(p.at("limit").at("selected_tokens").get<long>(), static_cast<long>(budget));
   }
+}
+
+// A bf16 .npy file ([rows, 128], '<u2' bit patterns) from a generator of element i.
+template <class Gen>
+void write_bf16_npy(const std::string& path, std::size_t rows, Gen gen) {
+  std::string header = fmt::format("{{'descr': '<u2', 'fortran_order': False, 'shape': ({}, 128), }}", rows);
+  header.append(63 - (10 + header.size()) % 64, ' ');
+  header += '\n';
+  std::ofstream f(path, std::ios::binary);
+  f.write("\x93NUMPY\x01\x00", 8);
+  const std::uint16_t len = static_cast<std::uint16_t>(header.size());
+  f.write(reinterpret_cast<const char*>(&len), 2);
+  f << header;
+  for (std::size_t i = 0; i < rows * 128; ++i) {
+    const std::uint16_t b = gen(i);
+    f.write(reinterpret_cast<const char*>(&b), 2);
+  }
+}
+
+// Former defect (issue 14, item 5): alternating +-bf16 max gives infinite/NaN outputs; the run
+// printed `RTL err nan`, wrote JSON null and exited 0. The report now says "non-finite", the
+// JSON counts the steps, and the run exits non-zero with one error line.
+TEST(StarcsimCli, NonFiniteOutputIsReportedAndFailsTheRun) {
+  const std::string dir = test_file("kv_max"), json = test_file("max.json");
+  std::filesystem::create_directories(dir);
+  std::filesystem::remove(json);
+  auto alternating = [](std::size_t i) -> std::uint16_t { return i % 2 ? 0xFF7F : 0x7F7F; };
+  write_bf16_npy(dir + "/k.npy", 600, alternating);
+  write_bf16_npy(dir + "/v.npy", 600, alternating);
+  write_bf16_npy(dir + "/q.npy", 1, alternating);
+  const auto r = run_starcsim("run --channel small --kv '" + dir + "' --kv-dtype bf16 --budget 100 "
+                              "--policies dense,starc --json '" + json + "'");
+  EXPECT_NE(r.status, 0);
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find("non-finite"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("non-finite"), std::string::npos);
+  const auto j = nlohmann::json::parse(starc::test::slurp(json));
+  for (const auto& p : j.at("policies")) {
+    EXPECT_EQ(p.at("non_finite_outputs").get<long>(), 1);
+    EXPECT_TRUE(p.at("steps").at(0).at("non_finite_output").get<bool>());
+    EXPECT_EQ(p.at("bitexact").at("mismatches").get<long>(), 0);
+  }
+}
+
+// Former defect (issue 14, item 5): bf16 keys and queries near 1e19 overflow the binary32
+// centroid scores to infinities and NaNs; the host ranking and the centroid-match unit ordered
+// them differently and the run failed as a "mismatch". One order now: bit-exact, exit 0.
+TEST(StarcsimCli, InfiniteAndNaNScoresRankAlikeInTheUnitAndOnTheHost) {
+  const std::string dir = test_file("kv_big"), json = test_file("big.json");
+  std::filesystem::create_directories(dir);
+  std::filesystem::remove(json);
+  std::uint32_t state = 12345;
+  auto big = [&state](std::size_t) -> std::uint16_t {
+    state = state * 1664525u + 1013904223u;
+    // bf16 exponent of 2^63 .. 2^64 (about 1e19), random sign and mantissa
+    return static_cast<std::uint16_t>((state >> 31) << 15 | 0x5F00u | (state >> 8 & 0x7Fu));
+  };
+  write_bf16_npy(dir + "/k.npy", 1000, big);
+  write_bf16_npy(dir + "/v.npy", 1000, [](std::size_t i) -> std::uint16_t { return i % 3 ? 0x3F80 : 0xBF80; });
+  write_bf16_npy(dir + "/q.npy", 2, big);
+  const auto r = run_starcsim("run --channel small --kv '" + dir + "' --kv-dtype bf16 --budget 200 "
+                              "--policies starc --selection flat --json '" + json + "'");
+  const auto j = nlohmann::json::parse(starc::test::slurp(json));
+  const auto& p = j.at("policies").at(0);
+  EXPECT_EQ(p.at("bitexact").at("centroid_match_mismatches").get<long>(), 0)
+      << p.at("bitexact").at("centroid_match_first_mismatch");
+  EXPECT_EQ(p.at("bitexact").at("mismatches").get<long>(), 0);
+  EXPECT_GT(p.at("bitexact").at("centroid_match_compared").get<long>(), 0);
+}
+
+// Every key of a JSON value, at any depth; the keys of `commands` (command types) and
+// `starc_vs` (policy names) are data, not documented keys (their values' keys are).
+void collect_keys(const nlohmann::json& j, std::set<std::string>& out) {
+  if (j.is_array()) {
+    for (const auto& e : j) collect_keys(e, out);
+  } else if (j.is_object()) {
+    for (const auto& [k, v] : j.items()) {
+      if (k == "commands" || k == "starc_vs") {
+        out.insert(k);
+        if (v.is_object())
+          for (const auto& [name, inner] : v.items()) collect_keys(inner, out);
+        continue;
+      }
+      out.insert(k);
+      collect_keys(v, out);
+    }
+  }
+}
+
+// Former defect (issue 14, item 11): README's JSON key list named `terms[]` where the report
+// writes `components`. Every key README names in backquotes in its key list must be in a real
+// report (all five policies, so that `starc_vs` is there), and every key written must be named.
+TEST(StarcsimCli, ReadmeJsonKeysMatchARealReport) {
+  const std::string readme = starc::test::slurp(STARC_README_PATH);
+  const auto begin = readme.find("JSON keys (stable");
+  ASSERT_NE(begin, std::string::npos);
+  const auto end = readme.find("\n### ", begin);
+  ASSERT_NE(end, std::string::npos);
+  std::string list = readme.substr(begin, end - begin);
+  list = list.substr(list.find(":\n") + 2);  // past the heading line(s)
+  std::set<std::string> documented;
+  for (std::size_t a = list.find('`'); a != std::string::npos; a = list.find('`', a + 1)) {
+    const std::size_t b = list.find('`', a + 1);
+    ASSERT_NE(b, std::string::npos);
+    std::string key = list.substr(a + 1, b - a - 1);
+    if (key.size() > 2 && key.ends_with("[]")) key.resize(key.size() - 2);
+    documented.insert(key);
+    a = b;
+  }
+  const std::string json = test_file("keys.json");
+  std::filesystem::remove(json);
+  const auto r = run_starcsim("run --channel small --context 300 --steps 1 --budget 64 --json '" + json + "'");
+  ASSERT_EQ(r.status, 0) << r.err;
+  std::set<std::string> written;
+  collect_keys(nlohmann::json::parse(starc::test::slurp(json)), written);
+  for (const auto& k : documented) EXPECT_TRUE(written.count(k)) << "README names `" << k << "`, the report has no such key";
+  for (const auto& k : written) EXPECT_TRUE(documented.count(k)) << "the report writes `" << k << "`, README does not name it";
 }
 
 TEST(StarcsimCli, SmallRunWritesACleanReportAndTrace) {

@@ -12,6 +12,8 @@
 
 #include "host/cmd_trace.hpp"
 #include "host/controller.hpp"
+#include "host/scoreboard.hpp"
+#include "host/timing_state.hpp"
 #include "timing_cases.hpp"
 #include "host/trace_checker.hpp"
 
@@ -215,6 +217,54 @@ TEST(Controller, ModesAreRowPoliciesFoundByName) {
     FAIL() << "no exception";
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("known: lockstep, per-bg"), std::string::npos) << e.what();
+  }
+}
+
+// Former defect (issue 14, item 10): an RTL result with more words than the golden one was
+// compared only on the golden words (0 mismatches). Every word one of them lacks now mismatches.
+TEST(Scoreboard, ExtraOrMissingWordsAreMismatches) {
+  pim::MvsbResult g;
+  g.words = {1, 2, 3};
+  pim::MvsbResult extra = g;
+  extra.words.push_back(4);
+  pim::Scoreboard sb;
+  sb.expect(g);
+  sb.observe(extra);
+  EXPECT_EQ(sb.mismatches(), 1u);
+  EXPECT_NE(sb.first_mismatch(), "");
+  pim::MvsbResult fewer = g;
+  fewer.words.pop_back();
+  pim::Scoreboard sb2;
+  sb2.expect(g);
+  sb2.observe(fewer);
+  EXPECT_EQ(sb2.mismatches(), 1u);
+  pim::Scoreboard same;
+  same.expect(g);
+  same.observe(g);
+  EXPECT_EQ(same.mismatches(), 0u);
+  EXPECT_EQ(same.compared(), 3u);
+}
+
+// Former defect (issue 14, item 10): a MACAB with mask 0 (a column command to no bank group)
+// passed the trace checker. It is now an address error there and in the controller's
+// TimingState.
+TEST(TraceChecker, MacabWithEmptyMaskIsAnError) {
+  const pim::Org org = starc::test::small_org();
+  const pim::Timing t = pim::timing_preset("hbm3-pim");
+  for (const std::uint64_t mask : {0ull, 1ull}) {
+    SCOPED_TRACE(mask);
+    const std::vector<pim::Command> s{starc::test::cmd(0, pim::Op::ACTAB, 0, 0, 7),
+                                      starc::test::cmd(19, pim::Op::MACAB, 0, 0, 0, 5, mask)};
+    std::stringstream ss;
+    pim::write_trace(ss, org, t, s);
+    const auto v = pim::check_trace(pim::parse_trace(ss));
+    pim::TimingState ts(org, t);
+    ts.apply(s[0], 0);
+    const std::uint32_t expect = mask == 0 ? 1u << pim::kRuleAddress : 0u;
+    EXPECT_EQ(ts.check(s[1], 19), expect);
+    std::uint32_t all = 0;
+    for (const auto& x : v) all |= x.rules;
+    EXPECT_EQ(all, expect);
   }
 }
 

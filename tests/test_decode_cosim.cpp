@@ -78,7 +78,7 @@ void expect_clean(const pim::PolicyStats& s) {
   EXPECT_EQ(s.steps[0].context + 1, s.steps[1].context);  // decode-time append
   EXPECT_GT(s.cycles.keys, 0u);
   EXPECT_GT(s.cycles.values, 0u);
-  EXPECT_EQ(s.cycles.total >= s.cycles.selection + s.cycles.keys + s.cycles.values, true);
+  EXPECT_EQ(s.cycles.total, s.cycles.selection + s.cycles.keys + s.cycles.softmax + s.cycles.values + s.cycles.gaps);
 }
 
 TEST(DecodeCosim, EveryPolicyBitExactLockstep) {
@@ -142,6 +142,29 @@ TEST(DecodeCosim, ClusterLayoutForDenseAndBudgetAboveContext) {
     EXPECT_EQ(s.layout, "cluster");
     for (const auto& st : s.steps) EXPECT_EQ(st.selected, st.context) << name;  // B > context
   }
+}
+
+// Former defect (issue 14, item 4): with B >= the context every sparse policy still paid its
+// selection and was slower than dense. The selection is now skipped (and reported so): every
+// token, no selection phase, the same cycles as dense on the same layout.
+TEST(DecodeCosim, BudgetCoveringTheContextSkipsTheSelection) {
+  const CosimRun r = run(pim::CtrlMode::lockstep, 1024, starc::policy_names());
+  const auto& dense = r.stats.at("dense");
+  for (const auto& [name, s] : r.stats) {
+    SCOPED_TRACE(name);
+    expect_clean(s);
+    EXPECT_EQ(s.cycles.selection, 0u);
+    EXPECT_EQ(s.cmatch_cycles, 0u);
+    for (const auto& st : s.steps) {
+      EXPECT_EQ(st.selected, st.context);
+      EXPECT_EQ(st.selection_skipped, name != "dense" && name != "oracle");
+    }
+    if (s.layout == dense.layout) {
+      EXPECT_EQ(s.cycles.total, dense.cycles.total);
+    }
+    EXPECT_LE(s.cycles.total, dense.cycles.total * 11 / 10);
+  }
+  EXPECT_EQ(r.stats.at("starc").selection_skipped_steps, 2u);
 }
 
 TEST(DecodeCosim, StripedLayoutSelectsWhatTheClusterLayoutSelects) {
@@ -245,10 +268,11 @@ TEST(DecodeCosim, RowsNeededAtTheContextExtremes) {
 // the unit stopping at MaxSel and a mismatch. Now the unit runs passes, each checked against the
 // golden pass, and the merged selection is the policy's fill.
 TEST(DecodeCosim, BudgetNeedingMoreClustersThanMaxSelRunsInPasses) {
-  // 60 clusters at step 0 (15 blocks x 4): B = 512 needs about 32 (> MaxSel 16), B = 1024 (the
-  // whole context) every cluster; the MaxSel 4 build needs ~15 passes for B = 1024.
+  // 60 clusters at step 0 (15 blocks x 4): B = 512 needs about 32 (> MaxSel 16), B = 1000 all
+  // but a few tokens of the context, nearly every cluster; the MaxSel 4 build needs ~15 passes for
+  // B = 1000. (B = 1024 covers the context: the selection is skipped, issue 14 item 4.)
   for (const bool s4 : {false, true}) {
-    for (const unsigned budget : {512u, 1024u}) {
+    for (const unsigned budget : {512u, 1000u}) {
       SCOPED_TRACE(fmt::format("MaxSel {} budget {}", s4 ? 4 : 16, budget));
       const CosimRun r = run(pim::CtrlMode::lockstep, budget, {"starc"}, "auto", false, 2.0, s4);
       const auto& st = r.stats.at("starc");
@@ -257,6 +281,75 @@ TEST(DecodeCosim, BudgetNeedingMoreClustersThanMaxSelRunsInPasses) {
       EXPECT_GE(st.cmatch_passes, 2u * 2u);  // at least two passes in each of the 2 steps
       for (const auto& step : st.steps) EXPECT_EQ(step.selected, std::min(budget, step.context));
       EXPECT_GE(st.cycles.selection, st.cmatch_cycles);  // every pass counted in `selection`
+    }
+  }
+}
+
+void expect_same_figures(const pim::PolicyStats& a, const pim::PolicyStats& b) {
+  SCOPED_TRACE(a.policy);
+  auto same_cycles = [](const pim::PhaseCycles& x, const pim::PhaseCycles& y) {
+    EXPECT_EQ(x.total, y.total);
+    EXPECT_EQ(x.selection, y.selection);
+    EXPECT_EQ(x.keys, y.keys);
+    EXPECT_EQ(x.softmax, y.softmax);
+    EXPECT_EQ(x.values, y.values);
+    EXPECT_EQ(x.gaps, y.gaps);
+  };
+  same_cycles(a.cycles, b.cycles);
+  ASSERT_EQ(a.steps.size(), b.steps.size());
+  for (std::size_t i = 0; i < a.steps.size(); ++i) {
+    SCOPED_TRACE(fmt::format("step {}", i));
+    same_cycles(a.steps[i].cycles, b.steps[i].cycles);
+    EXPECT_EQ(a.steps[i].selected, b.steps[i].selected);
+    EXPECT_EQ(a.steps[i].activations, b.steps[i].activations);
+    EXPECT_EQ(a.steps[i].fidelity.recall, b.steps[i].fidelity.recall);
+    EXPECT_EQ(a.steps[i].fidelity.rtl_rel_err, b.steps[i].fidelity.rtl_rel_err);
+    EXPECT_EQ(a.steps[i].output, b.steps[i].output);
+  }
+  EXPECT_EQ(a.commands, b.commands);
+  EXPECT_EQ(a.macab_per_bg, b.macab_per_bg);
+  EXPECT_EQ(a.events.activations, b.events.activations);
+  EXPECT_EQ(a.events.bank_bytes_read, b.events.bank_bytes_read);
+  EXPECT_EQ(a.events.mac_ops, b.events.mac_ops);
+  EXPECT_EQ(a.events.buffer_die_bytes, b.events.buffer_die_bytes);
+  EXPECT_EQ(a.compared, b.compared);
+  EXPECT_EQ(a.cmatch_compared, b.cmatch_compared);
+  EXPECT_EQ(a.cmatch_cycles, b.cmatch_cycles);
+  EXPECT_EQ(a.cmatch_passes, b.cmatch_passes);
+}
+
+// Former defect (issue 14, item 1): each policy inherited the previous policy's channel state
+// (its closing PREA's nRP), so `--policies dense,oracle` and `oracle,dense` gave different cycles
+// for the same command stream. Every step now starts from the settled state.
+TEST(DecodeCosim, PolicyOrderChangesNoFigure) {
+  for (const auto mode : {pim::CtrlMode::lockstep, pim::CtrlMode::per_bg}) {
+    SCOPED_TRACE(pim::ctrl_mode_name(mode));
+    std::vector<std::string> order = starc::policy_names();
+    const CosimRun fwd = run(mode, 128, order);
+    std::reverse(order.begin(), order.end());
+    const CosimRun rev = run(mode, 128, order);
+    for (const auto& [name, s] : fwd.stats) {
+      expect_clean(s);
+      expect_same_figures(s, rev.stats.at(name));
+    }
+  }
+}
+
+// Former defect (issue 14, item 2): `total` exceeded selection + keys + softmax + values (the
+// waits between phases were in no phase). Every cycle of a step is now in one named phase; the
+// waits between phases (`gaps`) are at most one row cycle per phase boundary.
+TEST(DecodeCosim, EveryCycleIsInANamedPhase) {
+  for (const auto mode : {pim::CtrlMode::lockstep, pim::CtrlMode::per_bg}) {
+    const CosimRun r = run(mode, 128, starc::policy_names());
+    for (const auto& [name, s] : r.stats) {
+      SCOPED_TRACE(name + " " + s.mode);
+      for (const auto& st : s.steps) {
+        const pim::PhaseCycles& c = st.cycles;
+        EXPECT_EQ(c.total, c.selection + c.keys + c.softmax + c.values + c.gaps);
+        EXPECT_LE(c.gaps, 2u * (r.timing.nRC + r.timing.nRP));
+      }
+      const pim::PhaseCycles& c = s.cycles;
+      EXPECT_EQ(c.total, c.selection + c.keys + c.softmax + c.values + c.gaps);
     }
   }
 }

@@ -600,6 +600,30 @@ TEST(Synthetic, HeadsCycleKindsAndOptionsApply) {
   EXPECT_EQ(src.heads[0].queries.rows(), 2);
 }
 
+// Former defect (issue 14, item 7): `run --heads 1024 --context 65536` generated every head
+// (about 100 GB) to simulate one. Only the simulated head is generated now, bit-identical to the
+// same head of the full generation; a source that cannot fit in memory is refused up front.
+TEST(Synthetic, OnlyTheSimulatedHeadIsGeneratedAndTooMuchIsRefused) {
+  CLI::App app;
+  KvOptions o;
+  starc::add_kv_options(app, o);
+  app.parse("--head-kinds local,aggregation,retrieval --heads 4 --context 200 --steps 2");
+  const KvSource all = starc::load_kv(o);
+  o.only_head = 2;
+  const KvSource one = starc::load_kv(o);
+  ASSERT_EQ(one.heads.size(), 1u);
+  EXPECT_EQ(one.heads[0].kind, all.heads[2].kind);
+  EXPECT_TRUE(one.heads[0].keys == all.heads[2].keys);
+  EXPECT_TRUE(one.heads[0].values == all.heads[2].values);
+  EXPECT_TRUE(one.heads[0].queries == all.heads[2].queries);
+  o.only_head = 4;
+  expect_error([&] { starc::load_kv(o); }, {"--head", "4"});
+  KvOptions big;
+  big.heads = 1024;
+  big.context = 1 << 20;
+  expect_error([&] { starc::load_kv(big); }, {"--heads 1024", "--context 1048576", "GiB"});
+}
+
 TEST(Synthetic, SavedAsTraceLoadsBackIdentically) {
   for (pim::Fmt fmt : {pim::Fmt::fp16, pim::Fmt::bf16}) {
     TempDir dir;

@@ -1,6 +1,8 @@
 // Sparsity policies and fidelity metrics: budget accounting, the oracle bound, dense = exact,
 // hand-checked Quest and STARC budget fills, and bad input (host/policy*.hpp, fidelity.hpp).
+#include <bit>
 #include <cmath>
+#include <limits>
 #include <cstdio>
 #include <cstdlib>
 #include <random>
@@ -9,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "mapping/cluster_layout.hpp"
+#include "host/centroid_select.hpp"
 #include "host/fidelity.hpp"
 #include "host/policy.hpp"
 #include "host/policy_starc.hpp"
@@ -289,6 +292,41 @@ TEST(Policies, StarcHierarchicalSelectsWithinTheChosenGroups) {
   EXPECT_EQ(a.tokens, f.tokens);
 }
 
+// Former defect (issue 14, item 5): with bf16 data near 1e19 the centroid scores overflow to
+// infinities and NaNs, and the host ranking (a comparison that is no order with NaN) and the
+// centroid-match unit's order (NaN below everything) disagreed. One order now serves both.
+TEST(Policies, NonFiniteScoresRankAlikeOnHostAndUnit) {
+  const double inf = std::numeric_limits<double>::infinity(), nan = std::nan("");
+  const std::vector<double> scores = {1.0, nan, inf, -inf, -0.0, 0.0, nan, 2.0, -inf, inf};
+  EXPECT_EQ(rank_descending(scores), (std::vector<unsigned>{2, 9, 7, 0, 4, 5, 3, 8, 1, 6}));
+  EXPECT_EQ(top_indices(scores, 4), (std::vector<unsigned>{0, 2, 7, 9}));
+  // The host budget fill and the golden centroid-match selection on the same (binary32) scores,
+  // many NaNs and infinities among them.
+  std::mt19937 rng(static_cast<unsigned>(test_seed()));
+  for (int round = 0; round < 200; ++round) {
+    const unsigned n = 1 + rng() % 40;
+    std::vector<double> sc(n);
+    std::vector<unsigned> sizes(n);
+    std::vector<pim::CentroidEntry> entries;
+    for (unsigned i = 0; i < n; ++i) {
+      const float choices[] = {static_cast<float>(nan), static_cast<float>(inf), static_cast<float>(-inf), 0.0f,
+                               -0.0f, static_cast<float>(rng() % 5) - 2.0f};
+      const float f = choices[rng() % 6];
+      sc[i] = f;
+      sizes[i] = 1 + rng() % 8;
+      entries.push_back({i, std::bit_cast<std::uint32_t>(f), static_cast<std::uint8_t>(sizes[i])});
+    }
+    const unsigned budget = 1 + rng() % 60;
+    const auto host = fill_budget(sc, sizes, budget);
+    const auto unit = pim::select_centroids(entries, budget, 64);
+    ASSERT_EQ(host.size(), unit.clusters.size()) << "round " << round;
+    for (std::size_t i = 0; i < host.size(); ++i) {
+      EXPECT_EQ(host[i].cluster, unit.clusters[i].id) << "round " << round << " pick " << i;
+      EXPECT_EQ(host[i].taken, unit.clusters[i].take);
+    }
+  }
+}
+
 TEST(Fidelity, HandCheckedMetrics) {
   // Two tokens with equal scores: p = (1/2, 1/2). Selecting token 0 only: recall 1/2,
   // o_sel = v0, o_full = (v0 + v1) / 2.
@@ -309,6 +347,30 @@ TEST(Fidelity, HandCheckedMetrics) {
   EXPECT_THROW(ref.measure(v, unsorted, 2), std::invalid_argument);
   const std::vector<unsigned> outside = {2};
   EXPECT_THROW(ref.measure(v, outside, 2), std::invalid_argument);
+}
+
+// Former defect (issue 14, item 3): recall was the sum of the selected probabilities, which
+// exceeds 1 by rounding (1.0000000000000067 for dense). It is now in / (in + out): exactly 1
+// for every token, never above 1 for any selection.
+TEST(Fidelity, RecallNeverExceedsOne) {
+  for (const int l : {300, 1000, 4097}) {
+    const KvHead h = random_head(l, 2, 128, test_seed() + static_cast<unsigned>(l));
+    for (int s = 0; s < 2; ++s) {
+      const int n = l - 2 + s + 1;
+      const auto keys = h.keys.topRows(n);
+      const auto values = h.values.topRows(n);
+      const DenseReference ref(keys, values, query(h, s));
+      std::vector<unsigned> all(static_cast<std::size_t>(n));
+      for (unsigned t = 0; t < all.size(); ++t) all[t] = t;
+      EXPECT_EQ(ref.measure(values, all, static_cast<unsigned>(n)).recall, 1.0) << "L=" << l;
+      for (unsigned b : {1u, 64u, static_cast<unsigned>(n) - 1}) {
+        const auto sel = make_policy("oracle", PolicyParams{})->select(keys, query(h, s), b).tokens;
+        const double r = ref.measure(values, sel, b).recall;
+        EXPECT_LE(r, 1.0) << "L=" << l << " B=" << b;
+        EXPECT_GT(r, 0.0);
+      }
+    }
+  }
 }
 
 TEST(Fidelity, ParsesBudgetsAndPolicies) {
