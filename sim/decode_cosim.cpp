@@ -66,9 +66,14 @@ struct DecodeCosim::Step {
   PolicyStats& st;
   LockstepEngine engine;
   std::shared_ptr<const starc::KvLayout> layout;
+  unsigned s = 0, n = 0;              // step index and context
+  std::size_t first_cmd = 0;          // the step's first command in the run's log
+  std::vector<float> q;               // the query
+  std::vector<std::uint16_t> qbits;   // the query in the input format
   std::uint64_t start = 0;            // first cycle of the step
   std::uint64_t sel_end = 0;          // cycle the selection is known
   bool sel_ran = false, q_in_buffer = false;
+  bool skipped = false;               // the budget covers the context: no selection
 
   Step(DecodeCosim& s, PolicyStats& stats)
       : self(s), st(stats), engine(s.sim_, s.ctl_, s.cmds_, &stats.wall) {}
@@ -317,53 +322,76 @@ std::vector<std::uint16_t> DecodeCosim::query_bits(unsigned s) const {
   return qbits;
 }
 
+// One decode step of one policy: selection, placement, the selection reads of the policies
+// that rank on the host, key phase, softmax, value phase, statistics.
 void DecodeCosim::run_step(starc::Policy& policy, LayoutKind kind, unsigned s, PolicyStats& st) {
   const auto t_step = Clock::now();
   const WallTime wall_before = st.wall;
   const starc::KvHead& head = kv_.heads[cfg_.head];
-  const Org& o = sim_.org();
-  const unsigned d = sim_.head_dim(), cpt = o.cols_per_token(d), groups = o.total_bank_groups();
+  const unsigned d = sim_.head_dim();
   const auto total = static_cast<unsigned>(head.keys.rows());
   const unsigned n = total - static_cast<unsigned>(head.queries.rows()) + s + 1;
   marks_.push_back({cmds_.size(), fmt::format("{} step {} context {}", st.policy, s, n)});
-  const std::size_t first_cmd = cmds_.size();
-  std::vector<float> q(d);
-  for (unsigned j = 0; j < d; ++j) q[j] = head.queries(s, j);
-  const std::vector<std::uint16_t> qbits = query_bits(s);
-  const auto keys = head.keys.topRows(n);
-  const auto values = head.values.topRows(n);
   Step step(*this, st);
+  step.s = s;
+  step.n = n;
+  step.first_cmd = cmds_.size();
+  step.q.resize(d);
+  for (unsigned j = 0; j < d; ++j) step.q[j] = head.queries(s, j);
+  step.qbits = query_bits(s);
   // Every step of every policy starts from the settled channel state (docs/design.md section 5),
   // so neither the order of the policies nor the previous step changes a figure.
   step.start = step.engine.settled_start();
 
-  // Selection: the rounds the policy scores on the device (STARC: its centroids, through the
-  // centroid-match unit; hierarchical: the groups first), then its decision on the last one.
+  const starc::Selection sel = select_tokens(step, policy, kind);
+  if (!step.layout) place_tokens(step, policy, kind, sel);
+  charge_selection_reads(step, sel);
+  std::vector<float> score;
+  const PhaseResult kr = key_phase(step, sel, score);
+  auto t = Clock::now();
+  const std::vector<std::uint16_t> prob = softmax_probabilities(score, sel.tokens, d, kv_.fmt);
+  st.wall.host += since(t);
+  const PhaseResult vr = value_phase(step, sel, prob, kr.last + 1);
+  step.engine.scoreboard().finish();
+  t = Clock::now();
+  record_step(step, sel, score, kr, vr);
+  st.wall.host += since(t);
+  // Whatever was not attributed to Verilator or the golden model is host time.
+  const double attributed = (st.wall.verilator - wall_before.verilator) +
+                            (st.wall.golden - wall_before.golden) + (st.wall.host - wall_before.host);
+  st.wall.host += std::max(0.0, since(t_step) - attributed);
+}
+
+// Selection: the rounds the policy scores on the device (STARC: its centroids, through the
+// centroid-match unit; hierarchical: the groups first), then its decision on the last one; the
+// policy's budget fill on the RTL scores is checked against the unit's.
+starc::Selection DecodeCosim::select_tokens(Step& step, starc::Policy& policy, LayoutKind kind) {
+  PolicyStats& st = step.st;
+  const auto keys = kv_.heads[cfg_.head].keys.topRows(step.n);
   auto t = Clock::now();
   starc::ScoreRequest req = policy.prepare(keys, cfg_.budget);  // also brings STARC's clusters up to date
   st.wall.host += since(t);
   starc::ScoreResult last;
   // A budget that covers the context selects every token whatever the scores: a real system
   // skips the selection then (no metadata read, no ranking), and so does this one.
-  const bool skip = cfg_.budget >= n && policy.selection_cost() != starc::SelectionCost::none;
+  step.skipped = cfg_.budget >= step.n && policy.selection_cost() != starc::SelectionCost::none;
   starc::Selection sel;
-  if (skip) {
-    sel.context = n;
-    sel.tokens.resize(n);
-    for (unsigned i = 0; i < n; ++i) sel.tokens[i] = i;
-  } else {
-    while (req.what != starc::SelectionCost::none) {
-      last = score_round(step, policy, req, kind, s);
-      t = Clock::now();
-      req = policy.next_round(last);
-      st.wall.host += since(t);
-    }
+  if (step.skipped) {
+    sel.context = step.n;
+    sel.tokens.resize(step.n);
+    for (unsigned i = 0; i < step.n; ++i) sel.tokens[i] = i;
+    return sel;
+  }
+  while (req.what != starc::SelectionCost::none) {
+    last = score_round(step, policy, req, kind, step.s);
     t = Clock::now();
-    sel = policy.decide(keys, q, cfg_.budget, last);
+    req = policy.next_round(last);
     st.wall.host += since(t);
   }
+  t = Clock::now();
+  sel = policy.decide(keys, step.q, cfg_.budget, last);
+  st.wall.host += since(t);
   if (last.what == starc::SelectionCost::centroids) {
-    // The policy's budget fill on the RTL scores must be what the unit chose.
     bool same = sel.clusters.size() == last.picks.size();
     for (std::size_t i = 0; same && i < sel.clusters.size(); ++i)
       same = sel.clusters[i].cluster == last.picks[i].id && sel.clusters[i].taken == last.picks[i].take;
@@ -371,82 +399,98 @@ void DecodeCosim::run_step(starc::Policy& policy, LayoutKind kind, unsigned s, P
     if (!same) {
       ++st.cmatch_mismatches;
       if (st.cmatch_first_mismatch.empty())
-        st.cmatch_first_mismatch = fmt::format("step {}: policy fill ({} clusters) differs from the unit's ({})", s,
-                                               sel.clusters.size(), last.picks.size());
+        st.cmatch_first_mismatch = fmt::format("step {}: policy fill ({} clusters) differs from the unit's ({})",
+                                               step.s, sel.clusters.size(), last.picks.size());
     }
   }
-  if (!step.layout) {
-    if (kind != LayoutKind::token_order) {
-      t = Clock::now();
-      const starc::ClusteredKeys* ck = policy.clustering();
-      if (ck == nullptr) {
-        clustered_->extend(keys, cfg_.params.threads);
-        ck = clustered_.get();
-      }
-      st.wall.host += since(t);
-      step.use_layout(clustered_layout(kind, *ck, n));
-    } else {
-      starc::TokenLayoutParams tp;
-      // The page-metadata region only for a policy that reads it (quest).
-      tp.page = sel.cost == starc::SelectionCost::page_meta ? cfg_.params.page : 0;
-      tp.capacity = total;
-      // The token-order layout does not depend on the policy: the policies of a run that use
-      // the same one (dense, oracle, tokenwise; quest with its page metadata) share it for the
-      // same step (it is immutable once built).
-      CachedLayout& cached = token_layout_;
-      if (!cached.layout || cached.step != s || cached.page != tp.page) {
-        cached.layout.reset();  // before building the next one: at most one is kept
-        t = Clock::now();
-        cached.layout = std::make_shared<const starc::TokenLayout>(head, n, o, kv_.fmt, tp);
-        cached.step = s;
-        cached.page = tp.page;
-        st.wall.host += since(t);
-      }
-      step.use_layout(cached.layout);
+  return sel;
+}
+
+// The step's layout when the selection did not need one: clustered (the policy's clusters, or
+// this run's for a policy without) or token order (shared by the policies of the step).
+void DecodeCosim::place_tokens(Step& step, const starc::Policy& policy, LayoutKind kind,
+                               const starc::Selection& sel) {
+  PolicyStats& st = step.st;
+  const starc::KvHead& head = kv_.heads[cfg_.head];
+  if (kind != LayoutKind::token_order) {
+    const auto t = Clock::now();
+    const starc::ClusteredKeys* ck = policy.clustering();
+    if (ck == nullptr) {
+      clustered_->extend(head.keys.topRows(step.n), cfg_.params.threads);
+      ck = clustered_.get();
     }
+    st.wall.host += since(t);
+    step.use_layout(clustered_layout(kind, *ck, step.n));
+    return;
   }
+  starc::TokenLayoutParams tp;
+  // The page-metadata region only for a policy that reads it (quest).
+  tp.page = sel.cost == starc::SelectionCost::page_meta ? cfg_.params.page : 0;
+  tp.capacity = static_cast<unsigned>(head.keys.rows());
+  // The token-order layout does not depend on the policy: the policies of a run that use the
+  // same one (dense, oracle, tokenwise; quest with its page metadata) share it for the same step
+  // (it is immutable once built).
+  CachedLayout& cached = token_layout_;
+  if (!cached.layout || cached.step != step.s || cached.page != tp.page) {
+    cached.layout.reset();  // before building the next one: at most one is kept
+    const auto t = Clock::now();
+    cached.layout = std::make_shared<const starc::TokenLayout>(head, step.n, sim_.org(), kv_.fmt, tp);
+    cached.step = step.s;
+    cached.page = tp.page;
+    st.wall.host += since(t);
+  }
+  step.use_layout(cached.layout);
+}
+
+// The selection reads of quest and tokenwise: charged on the RTL (they rank on the host).
+void DecodeCosim::charge_selection_reads(Step& step, const starc::Selection& sel) {
+  if (sel.cost != starc::SelectionCost::dims && sel.cost != starc::SelectionCost::page_meta) return;
+  PhaseRequest pr;
+  pr.mode = Mode::dot;
+  pr.reads = step.layout->cost_reads(sel);
+  pr.query = step.qbits;
+  if (sel.cost == starc::SelectionCost::dims) {
+    std::vector<std::uint16_t> masked(step.qbits.size(), 0);
+    for (unsigned j : sel.dims) masked[j] = step.qbits[j];
+    pr.query = masked;
+  } else {
+    step.q_in_buffer = true;
+  }
+  if (!pr.reads.empty()) {
+    step.sel_end = step.engine.run(pr, step.start).last;
+    step.sel_ran = true;
+  }
+}
+
+// Key phase (dot mode over the selected tokens' key slots): the RTL's score of every token.
+PhaseResult DecodeCosim::key_phase(Step& step, const starc::Selection& sel, std::vector<float>& score) {
   const starc::KvLayout& layout = *step.layout;
-
-  // Selection reads of quest and tokenwise (charged; they rank on the host).
-  if (sel.cost == starc::SelectionCost::dims || sel.cost == starc::SelectionCost::page_meta) {
-    PhaseRequest pr;
-    pr.mode = Mode::dot;
-    pr.reads = layout.cost_reads(sel);
-    pr.query = qbits;
-    if (sel.cost == starc::SelectionCost::dims) {
-      std::vector<std::uint16_t> masked(d, 0);
-      for (unsigned j : sel.dims) masked[j] = qbits[j];
-      pr.query = masked;
-    } else {
-      step.q_in_buffer = true;
-    }
-    if (!pr.reads.empty()) {
-      step.sel_end = step.engine.run(pr, step.start).last;
-      step.sel_ran = true;
-    }
-  }
-
-  // Key phase.
+  const unsigned cpt = layout.cols_per_token();
   PhaseRequest kp;
   kp.mode = Mode::dot;
   kp.reads = layout.token_reads(starc::Region::keys, sel.tokens);
-  if (!step.q_in_buffer) kp.query = qbits;
-  const PhaseResult kr = step.engine.run(kp, step.sel_ran ? step.sel_end + 1 : step.start);
-  t = Clock::now();
-  std::vector<float> score(n, 0.0f);
+  if (!step.q_in_buffer) kp.query = step.qbits;
+  PhaseResult kr = step.engine.run(kp, step.sel_ran ? step.sel_end + 1 : step.start);
+  const auto t = Clock::now();
+  score.assign(step.n, 0.0f);
   for (std::size_t k = 0; k < kr.rtl.size(); ++k) {
     const RowRead& rr = kp.reads.at(kr.sched.result_source.at(k));
     const unsigned base = read_base_slot(layout, starc::Region::keys, rr);
     for (unsigned slot : read_slots(rr, cpt)) score.at(layout.token_at(base + slot)) = float_of(kr.rtl[k].words.at(slot));
   }
-  const std::vector<std::uint16_t> prob = softmax_probabilities(score, sel.tokens, d, kv_.fmt);
-  st.wall.host += since(t);
+  step.st.wall.host += since(t);
+  return kr;
+}
 
-  // Value phase.
+// Value phase (axpy mode over the same slots of the value region), each read's probabilities
+// sent by MVGB; it starts no earlier than `start` (the cycle after the last score is out).
+PhaseResult DecodeCosim::value_phase(Step& step, const starc::Selection& sel, const std::vector<std::uint16_t>& prob,
+                                     std::uint64_t start) {
+  const starc::KvLayout& layout = *step.layout;
+  const unsigned cpt = layout.cols_per_token(), spr = layout.slots_per_row();
   PhaseRequest vp;
   vp.mode = Mode::axpy;
   vp.reads = layout.token_reads(starc::Region::values, sel.tokens);
-  const unsigned spr = layout.slots_per_row();
   vp.scalars = [&](std::size_t index) {
     const RowRead& rr = vp.reads.at(index);
     const unsigned base = read_base_slot(layout, starc::Region::values, rr);
@@ -454,21 +498,26 @@ void DecodeCosim::run_step(starc::Policy& policy, LayoutKind kind, unsigned s, P
     for (unsigned slot : read_slots(rr, cpt)) sc[slot] = prob.at(layout.token_at(base + slot));
     return sc;
   };
-  const PhaseResult vr = step.engine.run(vp, kr.last + 1);
-  step.engine.scoreboard().finish();
-  t = Clock::now();
+  return step.engine.run(vp, start);
+}
+
+// The step's statistics: cycles per phase, commands and energy events, fidelity of the
+// selection and of the RTL's output against the exact reference, scoreboard counts.
+void DecodeCosim::record_step(Step& step, const starc::Selection& sel, const std::vector<float>& score,
+                              const PhaseResult& kr, const PhaseResult& vr) {
+  PolicyStats& st = step.st;
+  const Org& o = sim_.org();
+  const unsigned d = sim_.head_dim(), groups = o.total_bank_groups();
   const std::vector<float> outf = reduce_partials(vr.rtl, groups, d);
   const Eigen::VectorXd out = Eigen::Map<const Eigen::VectorXf>(outf.data(), d).cast<double>();
-
-  // Statistics of the step.
   StepStats ss;
-  ss.context = n;
-  ss.selection_skipped = skip;
+  ss.context = step.n;
+  ss.selection_skipped = step.skipped;
   ss.non_finite_output = std::any_of(outf.begin(), outf.end(), [](float x) { return !std::isfinite(x); });
   st.non_finite_outputs += ss.non_finite_output ? 1 : 0;
-  st.selection_skipped_steps += skip ? 1 : 0;
+  st.selection_skipped_steps += step.skipped ? 1 : 0;
   ss.selected = static_cast<unsigned>(sel.tokens.size());
-  const std::uint64_t first = cmds_[first_cmd].cycle;
+  const std::uint64_t first = cmds_[step.first_cmd].cycle;
   ss.cycles.total = vr.last - first + 1;
   ss.cycles.selection = step.sel_ran ? step.sel_end - first + 1 : 0;
   ss.cycles.keys = kr.last - kr.first + 1;
@@ -477,11 +526,11 @@ void DecodeCosim::run_step(starc::Policy& policy, LayoutKind kind, unsigned s, P
   // nRC): every cycle of the step is in exactly one named phase.
   const std::uint64_t in_phases = ss.cycles.selection + ss.cycles.keys + ss.cycles.softmax + ss.cycles.values;
   if (in_phases > ss.cycles.total)
-    throw std::logic_error(fmt::format("{} step {}: phases of {} cycles overlap in a step of {}", st.policy, s,
+    throw std::logic_error(fmt::format("{} step {}: phases of {} cycles overlap in a step of {}", st.policy, step.s,
                                        in_phases, ss.cycles.total));
   ss.cycles.gaps = ss.cycles.total - in_phases;
   const std::uint64_t acts_before = st.events.activations;
-  for (std::size_t i = first_cmd; i < cmds_.size(); ++i) {
+  for (std::size_t i = step.first_cmd; i < cmds_.size(); ++i) {
     const Command& c = cmds_[i];
     ++st.commands[std::string(op_name(c.op))];
     count_energy_events(o, d, c, st.events);
@@ -490,7 +539,8 @@ void DecodeCosim::run_step(starc::Policy& policy, LayoutKind kind, unsigned s, P
         if (c.mask >> g & 1u) ++st.macab_per_bg[g];
   }
   ss.activations = st.events.activations - acts_before;
-  const starc::DenseReference& ref = reference(s);
+  const auto values = kv_.heads[cfg_.head].values.topRows(step.n);
+  const starc::DenseReference& ref = reference(step.s);
   const starc::FidelityMetrics m = ref.measure(values, sel.tokens, cfg_.budget);
   ss.fidelity.recall = m.recall;
   ss.fidelity.hit_rate = m.hit_rate;
@@ -508,13 +558,8 @@ void DecodeCosim::run_step(starc::Policy& policy, LayoutKind kind, unsigned s, P
   st.compared += sb.compared();
   st.mismatches += sb.mismatches();
   if (st.first_mismatch.empty() && !sb.first_mismatch().empty())
-    st.first_mismatch = fmt::format("step {}: {}", s, sb.first_mismatch());
+    st.first_mismatch = fmt::format("step {}: {}", step.s, sb.first_mismatch());
   st.steps.push_back(ss);
-  st.wall.host += since(t);
-  // Whatever was not attributed to Verilator or the golden model is host time.
-  const double attributed = (st.wall.verilator - wall_before.verilator) +
-                            (st.wall.golden - wall_before.golden) + (st.wall.host - wall_before.host);
-  st.wall.host += std::max(0.0, since(t_step) - attributed);
 }
 
 }  // namespace pim

@@ -34,6 +34,7 @@
 
 #include "sim/centroid_match_harness.hpp"
 #include "sim/channel_sim.hpp"
+#include "sim/lockstep.hpp"
 #include "host/controller.hpp"
 #include "contracts/kv_source.hpp"
 #include "host/policy.hpp"
@@ -98,6 +99,14 @@ class DecodeCosim {
  private:
   struct Step;
   void run_step(starc::Policy& policy, LayoutKind kind, unsigned s, PolicyStats& st);
+  starc::Selection select_tokens(Step& step, starc::Policy& policy, LayoutKind kind);
+  void place_tokens(Step& step, const starc::Policy& policy, LayoutKind kind, const starc::Selection& sel);
+  void charge_selection_reads(Step& step, const starc::Selection& sel);
+  PhaseResult key_phase(Step& step, const starc::Selection& sel, std::vector<float>& score);
+  PhaseResult value_phase(Step& step, const starc::Selection& sel, const std::vector<std::uint16_t>& prob,
+                          std::uint64_t start);
+  void record_step(Step& step, const starc::Selection& sel, const std::vector<float>& score,
+                   const PhaseResult& kr, const PhaseResult& vr);
   // The clustered layout (cluster or striped) of tokens [0, n).
   std::unique_ptr<starc::KvLayout> clustered_layout(LayoutKind kind, const starc::ClusteredKeys& ck,
                                                     unsigned n) const;
