@@ -8,6 +8,7 @@
 
 #include <fmt/core.h>
 
+#include "cli/input_flags.hpp"
 #include "host/kv_trace.hpp"
 
 namespace starc {
@@ -100,7 +101,9 @@ std::vector<cli::FlagPath> kv_inputs(const KvOptions& o) {
   return in;
 }
 
-KvSource load_kv(const KvOptions& o) {
+namespace {
+
+KvSource load_kv_named(const KvOptions& o) {
   const pim::Fmt fmt = fmt_of_dtype(o.kv_dtype);
   if (!o.kv_dir.empty()) {
     if (!o.synthetic_flag.empty()) {
@@ -150,6 +153,16 @@ KvSource load_kv(const KvOptions& o) {
         "{:.1f} GiB",
         heads, p.context, p.head_dim, need / (1ull << 30), have / (1ull << 30)));
   return generate_synthetic(p, fmt, o.only_head >= 0 ? std::optional<std::size_t>(o.only_head) : std::nullopt);
+}
+
+}  // namespace
+
+KvSource load_kv(const KvOptions& o) {
+  try {
+    return load_kv_named(o);
+  } catch (const InputError& e) {
+    throw std::invalid_argument(cli::flag_message(e));  // the library named its input: name the flag
+  }
 }
 
 }  // namespace starc

@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.hpp"
+#include "cli/input_flags.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"starcsim: RTL co-simulation of HBM-PIM sparse attention (STARC)"};
@@ -30,6 +31,10 @@ int main(int argc, char** argv) {
       if (c == '\n') c = ' ';
     fmt::print(stderr, "starcsim: error: {} (see --help)\n", msg);
     return e.get_exit_code();
+  } catch (const starc::InputError& e) {
+    // The library names its input; the command line names the flag.
+    fmt::print(stderr, "starcsim: error: {}\n", starc::cli::flag_message(e));
+    return 1;
   } catch (const std::exception& e) {
     fmt::print(stderr, "starcsim: error: {}\n", e.what());
     return 1;

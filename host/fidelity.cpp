@@ -9,6 +9,7 @@
 
 #include <fmt/core.h>
 
+#include "contracts/input_error.hpp"
 #include "mapping/cluster_layout.hpp"
 #include "mapping/token_layout.hpp"
 
@@ -170,9 +171,9 @@ nlohmann::json row_json(const FidelityRow& r, bool reads) {
 
 FidelityReport run_fidelity(const KvSource& kv, const FidelityConfig& cfg) {
   check_source(kv);
-  if (cfg.budgets.empty()) throw std::invalid_argument("--budgets: no budget given");
+  if (cfg.budgets.empty()) throw InputError("budgets", "no budget given");
   for (unsigned b : cfg.budgets) {
-    if (b == 0) throw std::invalid_argument("--budgets: a budget of 0 tokens");
+    if (b == 0) throw InputError("budgets", "a budget of 0 tokens");
   }
   FidelityReport rep;
   rep.config = cfg;

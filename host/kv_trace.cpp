@@ -7,6 +7,7 @@
 
 #include <fmt/core.h>
 
+#include "contracts/input_error.hpp"
 #include "host/npy.hpp"
 
 namespace starc {
@@ -80,8 +81,7 @@ std::vector<float> convert(const NpyArray& a, const std::string& name, const std
 pim::Fmt fmt_of_dtype(const std::string& kv_dtype) {
   if (kv_dtype == "auto" || kv_dtype == "fp16") return pim::Fmt::fp16;
   if (kv_dtype == "bf16") return pim::Fmt::bf16;
-  throw std::invalid_argument(
-      fmt::format("--kv-dtype: unknown value '{}' (expected auto, fp16 or bf16)", kv_dtype));
+  throw InputError("kv_dtype", fmt::format("unknown value '{}' (expected auto, fp16 or bf16)", kv_dtype));
 }
 
 KvSource load_kv_trace(const std::string& dir, const std::string& kv_dtype, int heads, int steps,
@@ -90,7 +90,7 @@ KvSource load_kv_trace(const std::string& dir, const std::string& kv_dtype, int 
   const pim::Fmt fmt = fmt_of_dtype(kv_dtype);
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    throw std::runtime_error(fmt::format("--kv {}: not a directory", dir));
+    throw InputError("kv", fmt::format("{}: not a directory", dir));
   }
   const char* names[3] = {"k.npy", "v.npy", "q.npy"};
   NpyArray arr[3];
@@ -98,8 +98,8 @@ KvSource load_kv_trace(const std::string& dir, const std::string& kv_dtype, int 
   for (int i = 0; i < 3; ++i) {
     path[i] = (fs::path(dir) / names[i]).string();
     if (!fs::exists(path[i], ec)) {
-      throw std::runtime_error(fmt::format(
-          "--kv {}: missing file {} (a trace holds k.npy, v.npy and q.npy)", dir, names[i]));
+      throw InputError("kv", fmt::format("{}: missing file {} (a trace holds k.npy, v.npy and q.npy)", dir,
+                                         names[i]));
     }
     arr[i] = read_npy(path[i]);
   }
@@ -148,21 +148,20 @@ KvSource load_kv_trace(const std::string& dir, const std::string& kv_dtype, int 
         path[2], L, S));
   }
   if (heads < 0 || static_cast<std::size_t>(heads) > H) {
-    throw std::invalid_argument(fmt::format("--heads: {} outside [0, {}] for --kv {}", heads, H, dir));
+    throw InputError("heads", fmt::format("{} outside [0, {}] for the trace {}", heads, H, dir));
   }
   if (steps < 0 || static_cast<std::size_t>(steps) > S) {
-    throw std::invalid_argument(fmt::format("--steps: {} outside [0, {}] (queries in q.npy)", steps, S));
+    throw InputError("steps", fmt::format("{} outside [0, {}] (queries in q.npy)", steps, S));
   }
   if (head_dim != 0 && static_cast<std::size_t>(head_dim) != D) {
-    throw std::invalid_argument(fmt::format("--head-dim: {} differs from the trace's D = {}", head_dim, D));
+    throw InputError("head_dim", fmt::format("{} differs from the trace's D = {}", head_dim, D));
   }
   const std::size_t S_use = steps ? static_cast<std::size_t>(steps) : S;
   const std::size_t L_use = L - S + S_use;
   if (context != 0 && static_cast<std::size_t>(context) != L_use) {
-    throw std::invalid_argument(fmt::format(
-        "--context: {} differs from the trace's L = {} (with {} steps); a trace's context is "
-        "set by its files and --steps",
-        context, L_use, S_use));
+    throw InputError("context", fmt::format("{} differs from the trace's L = {} (with {} steps); a trace's "
+                                            "context is set by its files and the steps",
+                                            context, L_use, S_use));
   }
   const std::vector<float> k = convert(arr[0], path[0], kv_dtype, fmt);
   const std::vector<float> v = convert(arr[1], path[1], kv_dtype, fmt);

@@ -1,5 +1,7 @@
 #include "host/synthetic_kv.hpp"
 
+#include "contracts/input_error.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <numbers>
@@ -222,71 +224,69 @@ const std::vector<std::string>& synthetic_head_kinds() {
 }
 
 void validate(const SyntheticParams& p) {
-  auto bad = [](const std::string& flag, const std::string& problem) {
-    throw std::invalid_argument(fmt::format("{}: {}", flag, problem));
-  };
+  auto bad = [](const std::string& input, const std::string& problem) { throw InputError(input, problem); };
   // Upper bounds keep a typo from allocating gigabytes (and from overflowing int sizes): the
   // largest channel holds 2^20 tokens of one head; real heads have D <= 256.
-  // (--heads is capped where the head list is built, host/kv_options.cpp.)
+  // (the head count is capped where the head list is built, cli/kv_options.cpp.)
   constexpr int kMaxContext = 1 << 20, kMaxHeadDim = 1024, kMaxTopics = 1 << 16;
-  if (p.context > kMaxContext) bad("--context", fmt::format("{} exceeds {}", p.context, kMaxContext));
-  if (p.head_dim > kMaxHeadDim) bad("--head-dim", fmt::format("{} exceeds {}", p.head_dim, kMaxHeadDim));
-  if (p.topics > kMaxTopics) bad("--syn-topics", fmt::format("{} exceeds {}", p.topics, kMaxTopics));
+  if (p.context > kMaxContext) bad("context", fmt::format("{} exceeds {}", p.context, kMaxContext));
+  if (p.head_dim > kMaxHeadDim) bad("head_dim", fmt::format("{} exceeds {}", p.head_dim, kMaxHeadDim));
+  if (p.topics > kMaxTopics) bad("topics", fmt::format("{} exceeds {}", p.topics, kMaxTopics));
   if (p.head_dim < 64 || p.head_dim % 64 != 0) {
-    bad("--head-dim", fmt::format("{} is not a positive multiple of 64 (4 banks x 16 lanes)",
+    bad("head_dim", fmt::format("{} is not a positive multiple of 64 (4 banks x 16 lanes)",
                                   p.head_dim));
   }
-  if (p.steps < 1) bad("--steps", fmt::format("{} must be at least 1", p.steps));
-  if (p.context < 2) bad("--context", fmt::format("{} must be at least 2", p.context));
+  if (p.steps < 1) bad("steps", fmt::format("{} must be at least 1", p.steps));
+  if (p.context < 2) bad("context", fmt::format("{} must be at least 2", p.context));
   if (p.steps > p.context) {
-    bad("--steps", fmt::format("S = {} exceeds the context L = {}", p.steps, p.context));
+    bad("steps", fmt::format("S = {} exceeds the context L = {}", p.steps, p.context));
   }
   if (p.context - p.steps < 1) {
-    bad("--steps", fmt::format("L - S = {} - {} leaves no prefill token (need L - S >= 1)",
+    bad("steps", fmt::format("L - S = {} - {} leaves no prefill token (need L - S >= 1)",
                                p.context, p.steps));
   }
-  if (p.kinds.empty()) bad("--head-kinds", "no head kind given");
+  if (p.kinds.empty()) bad("head_kinds", "no head kind given");
   for (const auto& k : p.kinds) {
     const auto& known = synthetic_head_kinds();
     if (std::find(known.begin(), known.end(), k) == known.end()) {
-      bad("--head-kinds", fmt::format("unknown head kind '{}' (known: {})", k,
+      bad("head_kinds", fmt::format("unknown head kind '{}' (known: {})", k,
                                       fmt::join(known, ", ")));
     }
   }
-  if (p.topics < 1) bad("--syn-topics", "must be at least 1");
-  if (p.rank < 2 || p.rank % 2 != 0) bad("--syn-rank", fmt::format("{} must be even and >= 2", p.rank));
-  if (p.outliers < 0) bad("--syn-outliers", "must be >= 0");
+  if (p.topics < 1) bad("topics", "must be at least 1");
+  if (p.rank < 2 || p.rank % 2 != 0) bad("rank", fmt::format("{} must be even and >= 2", p.rank));
+  if (p.outliers < 0) bad("outliers", "must be >= 0");
   const int pairs_used = (p.outliers + 1) / 2 + 2 + p.rank / 2;
   if (pairs_used >= p.head_dim / 2) {
-    bad("--syn-rank", fmt::format("outlier, sink and semantic pairs ({}) leave no positional "
+    bad("rank", fmt::format("outlier, sink and semantic pairs ({}) leave no positional "
                                   "rotary pair of the {} (D/2)",
                                   pairs_used, p.head_dim / 2));
   }
   if (p.segment_min < 1 || p.segment_max < p.segment_min) {
-    bad("--syn-segment-min", fmt::format("segment lengths [{}, {}] must satisfy 1 <= min <= max",
+    bad("segment_min", fmt::format("segment lengths [{}, {}] must satisfy 1 <= min <= max",
                                          p.segment_min, p.segment_max));
   }
-  if (p.sinks < 0) bad("--syn-sinks", fmt::format("{} is negative", p.sinks));
+  if (p.sinks < 0) bad("sinks", fmt::format("{} is negative", p.sinks));
   if (p.sinks > p.context - p.steps) {
     // The context is what is short (the sinks have a default the user may not have given).
-    bad("--context", fmt::format("{} tokens with --steps {} leave {} prefill tokens, fewer than the {} "
-                                 "attention sinks of the synthetic workload (--syn-sinks)",
+    bad("context", fmt::format("{} tokens with {} steps leave {} prefill tokens, fewer than the {} "
+                                 "attention sinks of the synthetic workload (sinks)",
                                  p.context, p.steps, p.context - p.steps, p.sinks));
   }
-  if (!(p.value_ar >= 0.0 && p.value_ar < 1.0)) bad("--syn-value-ar", "must be in [0, 1)");
-  if (!(p.rope_base > 1.0) || !std::isfinite(p.rope_base)) bad("--syn-rope-base", "must be > 1");
+  if (!(p.value_ar >= 0.0 && p.value_ar < 1.0)) bad("value_ar", "must be in [0, 1)");
+  if (!(p.rope_base > 1.0) || !std::isfinite(p.rope_base)) bad("rope_base", "must be > 1");
   const std::pair<const char*, double> nonneg[] = {
-      {"--syn-topic-scale", p.topic_scale}, {"--syn-lowrank-noise", p.lowrank_noise},
-      {"--syn-iso-noise", p.iso_noise},     {"--syn-outlier-offset", p.outlier_offset},
-      {"--syn-sink-logit", p.sink_logit},   {"--syn-value-topic-scale", p.value_topic_scale},
-      {"--syn-retrieval-logit", p.retrieval_logit}, {"--syn-local-logit", p.local_logit},
-      {"--syn-local-topic-logit", p.local_topic_logit},
-      {"--syn-query-noise-logit", p.query_noise_logit}};
+      {"topic_scale", p.topic_scale}, {"lowrank_noise", p.lowrank_noise},
+      {"iso_noise", p.iso_noise},     {"outlier_offset", p.outlier_offset},
+      {"sink_logit", p.sink_logit},   {"value_topic_scale", p.value_topic_scale},
+      {"retrieval_logit", p.retrieval_logit}, {"local_logit", p.local_logit},
+      {"local_topic_logit", p.local_topic_logit},
+      {"query_noise_logit", p.query_noise_logit}};
   for (const auto& [flag, v] : nonneg) {
     if (!(v >= 0.0) || !std::isfinite(v)) bad(flag, fmt::format("{} must be finite and >= 0", v));
   }
-  if (!(p.topic_scale > 0.0)) bad("--syn-topic-scale", "must be > 0");
-  if (!(p.pos_scale > 0.0) || !std::isfinite(p.pos_scale)) bad("--syn-pos-scale", "must be > 0");
+  if (!(p.topic_scale > 0.0)) bad("topic_scale", "must be > 0");
+  if (!(p.pos_scale > 0.0) || !std::isfinite(p.pos_scale)) bad("pos_scale", "must be > 0");
 }
 
 std::string describe(const SyntheticParams& p, pim::Fmt fmt) {
@@ -305,7 +305,7 @@ std::string describe(const SyntheticParams& p, pim::Fmt fmt) {
 KvSource generate_synthetic(const SyntheticParams& p, pim::Fmt fmt, std::optional<std::size_t> only_head) {
   validate(p);
   if (only_head && *only_head >= p.kinds.size())
-    throw std::invalid_argument(fmt::format("--head: {} but the synthetic workload has {} heads", *only_head,
+    throw InputError("head", fmt::format("{} but the synthetic workload has {} heads", *only_head,
                                             p.kinds.size()));
   KvSource src;
   src.fmt = fmt;

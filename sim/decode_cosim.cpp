@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "contracts/input_error.hpp"
 #include "host/attention.hpp"
 #include "host/fidelity.hpp"
 #include "host/trace_checker.hpp"
@@ -57,7 +58,7 @@ LayoutChoice parse_layout_choice(std::string_view text) {
   if (text == "token") return LayoutChoice::token_order;
   if (text == "cluster") return LayoutChoice::cluster;
   if (text == "striped") return LayoutChoice::striped;
-  throw std::invalid_argument(fmt::format("--layout: '{}' (expected auto, token, cluster or striped)", text));
+  throw starc::InputError("layout", fmt::format("'{}' (expected auto, token, cluster or striped)", text));
 }
 
 // Everything one decode step of one policy uses.
@@ -90,12 +91,12 @@ DecodeCosim::DecodeCosim(ChannelSim& channel, CentroidMatchHarness* cmatch,
                          const starc::KvSource& kv, const DecodeConfig& cfg)
     : sim_(channel), cmatch_(cmatch), kv_(kv), cfg_(with_grouping(cfg)),
       ctl_(channel.org(), channel.timing(), cfg.mode, channel.head_dim()) {
-  if (cfg.budget == 0) throw std::invalid_argument("--budget: must be >= 1");
+  if (cfg.budget == 0) throw starc::InputError("budget", "must be >= 1");
   if (cfg.head >= kv.heads.size())
-    throw std::invalid_argument(fmt::format("--head: {} but the KV source has {} heads", cfg.head, kv.heads.size()));
+    throw starc::InputError("head", fmt::format("{} but the KV source has {} heads", cfg.head, kv.heads.size()));
   const starc::KvHead& h = kv.heads[cfg.head];
   if (static_cast<unsigned>(h.keys.cols()) != channel.head_dim())
-    throw std::invalid_argument(fmt::format("--head-dim: the KV head dimension is {}, the RTL channel "
+    throw starc::InputError("head_dim", fmt::format("the KV head dimension is {}, the RTL channel "
                                             "is built for D = {}",
                                             h.keys.cols(), channel.head_dim()));
   if (h.queries.rows() == 0 || h.queries.rows() >= h.keys.rows())
@@ -119,12 +120,12 @@ LayoutKind DecodeCosim::layout_kind(const DecodeConfig& cfg_, std::string_view p
     case LayoutChoice::striped: k = LayoutKind::striped; break;
   }
   if (cost == starc::SelectionCost::centroids && k == LayoutKind::token_order)
-    throw std::invalid_argument(fmt::format("--layout token: {} needs a clustered layout (its centroid region)", policy));
+    throw starc::InputError("layout", fmt::format("token: {} needs a clustered layout (its centroid region)", policy));
   if (cost == starc::SelectionCost::centroids && cfg_.params.hierarchical && k != LayoutKind::striped)
-    throw std::invalid_argument(fmt::format("--layout {}: the hierarchical selection of {} needs the striped layout "
+    throw starc::InputError("layout", fmt::format("{}: the hierarchical selection of {} needs the striped layout "
                                             "(its group regions)", layout_kind_name(k), policy));
   if (cost == starc::SelectionCost::page_meta && k != LayoutKind::token_order)
-    throw std::invalid_argument(fmt::format("--layout {}: {} needs the token-order layout (its page metadata)",
+    throw starc::InputError("layout", fmt::format("{}: {} needs the token-order layout (its page metadata)",
                                             layout_kind_name(k), policy));
   return k;
 }

@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include "cli/input_flags.hpp"
 #include "cli/kv_options.hpp"
 #include "host/kv_trace.hpp"
 #include "host/kv_stats.hpp"
@@ -558,6 +559,22 @@ TEST(Synthetic, SegmentsMakeNearbyKeysSimilarAndRopeRotates) {
   EXPECT_GT(w.tail(16).sum(), 4.0 * w.segment(n_ctx - 1040, 16).sum());
 }
 
+// The library names its inputs, never a flag; the command line puts the flag in their place.
+TEST(Synthetic, LibraryErrorsNameTheInputAndTheCommandLineTheFlag) {
+  starc::SyntheticParams p;
+  p.topics = 0;
+  try {
+    starc::validate(p);
+    ADD_FAILURE() << "accepted topics = 0";
+  } catch (const starc::InputError& e) {
+    EXPECT_EQ(e.input(), "topics");
+    EXPECT_EQ(std::string(e.what()).find("--"), std::string::npos) << e.what();
+    EXPECT_EQ(starc::cli::flag_message(e), "--syn-topics: " + e.detail());
+  }
+  EXPECT_EQ(starc::cli::flag_for("head_dim"), "--head-dim");
+  EXPECT_EQ(starc::cli::flag_for("not_an_input"), "not_an_input");
+}
+
 TEST(Synthetic, RejectsBadParameters) {
   auto with = [](auto set) {
     KvOptions o;
@@ -577,7 +594,7 @@ TEST(Synthetic, RejectsBadParameters) {
   expect_error(with([](KvOptions& o) { o.synthetic.segment_min = 10; o.synthetic.segment_max = 5; }),
                {"--syn-segment-min"});
   expect_error(with([](KvOptions& o) { o.context = 20; o.steps = 10; o.synthetic.sinks = 11; }),
-               {"--syn-sinks"});
+               {"--context", "attention sinks"});
   expect_error(with([](KvOptions& o) { o.synthetic.sink_logit = std::nan(""); }),
                {"--syn-sink-logit"});
   expect_error(with([](KvOptions& o) { o.kv_dtype = "int8"; }), {"--kv-dtype", "int8"});
