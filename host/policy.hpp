@@ -93,6 +93,9 @@ class Policy {
   // The clusters a cluster-selecting policy picks from (the cluster layout places them);
   // nullptr for the others.
   virtual const ClusteredKeys* clustering() const { return nullptr; }
+  // The groups of those clusters when the policy computes them (the hierarchical selection),
+  // for the striped layout to place without computing them again; nullptr otherwise.
+  virtual const CentroidGroups* grouping() const { return nullptr; }
 };
 
 // The policy names make_policy knows, in report order.

@@ -30,6 +30,8 @@ StarcPolicy::StarcPolicy(const PolicyParams& p) : p_(p), clusters_(p.kmeans) {}
 void StarcPolicy::reset() {
   clusters_.clear();
   rounded_.resize(0, 0);
+  groups_ = {};
+  rounded_groups_.resize(0, 0);
 }
 
 namespace {

@@ -52,6 +52,7 @@ class StarcPolicy final : public Policy {
   Selection select(const Eigen::Ref<const Matrix>& keys, std::span<const float> q,
                    unsigned budget) override;
   const ClusteredKeys* clustering() const override { return &clusters_; }
+  const CentroidGroups* grouping() const override { return p_.hierarchical ? &groups_ : nullptr; }
   // The clusters so far (for the cluster layout).
   const ClusteredKeys& clusters() const { return clusters_; }
   // Stored centroids rounded to the input format, row g = cluster g.

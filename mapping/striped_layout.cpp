@@ -81,12 +81,13 @@ unsigned StripedLayout::stripe_slot(unsigned r, unsigned p) const {
 
 StripedLayout::StripedLayout(const KvHead& head, const ClusteredKeys& clusters, unsigned n,
                              const pim::Org& org, pim::Fmt fmt, unsigned capacity,
-                             const StripedParams& p)
-    : StripedLayout(head, clusters, n, org, fmt, p, size_regions(head, clusters, n, org, capacity, p)) {}
+                             const StripedParams& p, const CentroidGroups* groups)
+    : StripedLayout(head, clusters, n, org, fmt, p, size_regions(head, clusters, n, org, capacity, p),
+                    groups ? *groups : group_clusters(clusters, p.grouping())) {}
 
 StripedLayout::StripedLayout(const KvHead& head, const ClusteredKeys& clusters, unsigned n,
                              const pim::Org& org, pim::Fmt fmt, const StripedParams& p,
-                             const Sizing& s)
+                             const Sizing& s, const CentroidGroups& groups)
     : KvLayout(org, fmt, static_cast<unsigned>(head.keys.cols()), n, s.region_slots(),
                s.centroid_slots, 0, s.group_slots) {
   kmeans_block_ = clusters.params().block;
@@ -98,7 +99,8 @@ StripedLayout::StripedLayout(const KvHead& head, const ClusteredKeys& clusters, 
   // Buckets of similar clusters (the groups of centroid_groups.hpp), replayed in global id
   // order: a bucket takes the next free row when its first cluster arrives and when its row is
   // full.
-  const CentroidGroups groups = group_clusters(clusters, p.grouping());
+  if (groups.group_of.size() != clusters.clusters())
+    throw std::logic_error("striped layout: the groups are not those of the clusters");
   const Matrix& cents = clusters.centroids();
   const unsigned k = clusters.params().k;
   std::vector<unsigned> bucket_row, bucket_fill;

@@ -71,8 +71,11 @@ class StripedLayout final : public KvLayout {
  public:
   // Places the first n tokens of `head`; `clusters` must hold exactly the n / block complete
   // blocks of those tokens. capacity: tokens to size the regions for (0: n).
+  // `groups`, when given, must be group_clusters(clusters, p.grouping()) (a policy that groups
+  // the same clusters passes its own, so that they are computed once per step).
   StripedLayout(const KvHead& head, const ClusteredKeys& clusters, unsigned n, const pim::Org& org,
-                pim::Fmt fmt, unsigned capacity = 0, const StripedParams& p = {});
+                pim::Fmt fmt, unsigned capacity = 0, const StripedParams& p = {},
+                const CentroidGroups* groups = nullptr);
   std::string_view name() const override { return "striped"; }
 
   // Slots of one row (all bank groups), and the key/value slot of stripe position p of row r
@@ -99,7 +102,7 @@ class StripedLayout final : public KvLayout {
   static Sizing size_regions(const KvHead& head, const ClusteredKeys& c, unsigned n,
                              const pim::Org& org, unsigned capacity, const StripedParams& p);
   StripedLayout(const KvHead& head, const ClusteredKeys& clusters, unsigned n, const pim::Org& org,
-                pim::Fmt fmt, const StripedParams& p, const Sizing& s);
+                pim::Fmt fmt, const StripedParams& p, const Sizing& s, const CentroidGroups& groups);
 
   std::vector<unsigned> bucket_of_;
   unsigned buckets_ = 0, rows_used_ = 0, tail_row_ = 0;

@@ -157,13 +157,13 @@ std::string DecodeCosim::layout_for(std::string_view policy) const {
 }
 
 std::unique_ptr<starc::KvLayout> DecodeCosim::clustered_layout(LayoutKind kind, const starc::ClusteredKeys& ck,
-                                                               unsigned n) const {
+                                                               unsigned n, const starc::CentroidGroups* groups) const {
   const starc::KvHead& head = kv_.heads[cfg_.head];
   const auto total = static_cast<unsigned>(head.keys.rows());
   if (kind == LayoutKind::striped) {
     starc::StripedParams p = cfg_.striped;
     p.group_centroids = cfg_.params.hierarchical;  // the hierarchical selection's regions
-    return std::make_unique<starc::StripedLayout>(head, ck, n, sim_.org(), kv_.fmt, total, p);
+    return std::make_unique<starc::StripedLayout>(head, ck, n, sim_.org(), kv_.fmt, total, p, groups);
   }
   return std::make_unique<starc::ClusterLayout>(head, ck, n, sim_.org(), kv_.fmt, total);
 }
@@ -216,7 +216,7 @@ starc::ScoreResult DecodeCosim::score_round(Step& step, const starc::Policy& pol
   const unsigned n = total - static_cast<unsigned>(head.queries.rows()) + s + 1;
   const unsigned cpt = sim_.org().cols_per_token(sim_.head_dim());
   if (cmatch_ == nullptr) throw std::logic_error("decode co-simulation: no centroid-match unit");
-  if (!step.layout) step.use_layout(clustered_layout(kind, ck, n));
+  if (!step.layout) step.use_layout(clustered_layout(kind, ck, n, policy.grouping()));
   const starc::KvLayout& layout = *step.layout;
   const bool groups = req.what == starc::SelectionCost::groups;
   const starc::Region region = groups ? starc::Region::groups : starc::Region::centroids;
@@ -421,7 +421,7 @@ void DecodeCosim::place_tokens(Step& step, const starc::Policy& policy, LayoutKi
       ck = clustered_.get();
     }
     st.wall.host += since(t);
-    step.use_layout(clustered_layout(kind, *ck, step.n));
+    step.use_layout(clustered_layout(kind, *ck, step.n, policy.grouping()));
     return;
   }
   starc::TokenLayoutParams tp;

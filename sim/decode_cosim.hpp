@@ -108,8 +108,9 @@ class DecodeCosim {
   void record_step(Step& step, const starc::Selection& sel, const std::vector<float>& score,
                    const PhaseResult& kr, const PhaseResult& vr);
   // The clustered layout (cluster or striped) of tokens [0, n).
+  // `groups`: the policy's groups of `ck` (nullptr: the layout computes them).
   std::unique_ptr<starc::KvLayout> clustered_layout(LayoutKind kind, const starc::ClusteredKeys& ck,
-                                                    unsigned n) const;
+                                                    unsigned n, const starc::CentroidGroups* groups) const;
   starc::ScoreResult score_round(Step& step, const starc::Policy& policy, const starc::ScoreRequest& req,
                                  LayoutKind kind, unsigned s);
   std::vector<std::uint16_t> query_bits(unsigned s) const;

@@ -27,6 +27,16 @@ struct BadCase {
   std::string expect;  // must appear in the error line
 };
 
+void expect_one_line_error(const BadCase& c, const std::vector<std::string>& must_not_exist) {
+  SCOPED_TRACE(c.args);
+  const auto r = run_starcsim(c.args);
+  EXPECT_NE(r.status, 0);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_NE(r.err.find(c.expect), std::string::npos) << r.err;
+  for (const auto& f : must_not_exist) EXPECT_FALSE(std::filesystem::exists(f)) << f;
+}
+
 TEST(StarcsimCli, BadInputGivesOneLineNamingItAndWritesNothing) {
   const std::string json = test_file("out.json"), trace = test_file("out.trace");
   const std::string outs = " --json '" + json + "' --cmd-trace '" + trace + "'";
@@ -63,16 +73,7 @@ TEST(StarcsimCli, BadInputGivesOneLineNamingItAndWritesNothing) {
       {"vectors /dev/null --waves /nonexistent/dir/w.fst", "--waves"},
       {"run --channel small --context 300 --steps 1 --threads 0" + outs, "--threads"},
   };
-  for (const auto& c : cases) {
-    SCOPED_TRACE(c.args);
-    const auto r = run_starcsim(c.args);
-    EXPECT_NE(r.status, 0);
-    EXPECT_EQ(r.out, "");
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-    EXPECT_NE(r.err.find(c.expect), std::string::npos) << r.err;
-    EXPECT_FALSE(std::filesystem::exists(json));
-    EXPECT_FALSE(std::filesystem::exists(trace));
-  }
+  for (const auto& c : cases) expect_one_line_error(c, {json, trace});
 }
 
 // A small synthetic trace directory (300 tokens, 1 step) written by `kv-stats --save-kv`.
@@ -84,15 +85,6 @@ std::string small_trace(const std::string& name) {
   return dir;
 }
 
-void expect_one_line_error(const BadCase& c, const std::vector<std::string>& must_not_exist) {
-  SCOPED_TRACE(c.args);
-  const auto r = run_starcsim(c.args);
-  EXPECT_NE(r.status, 0);
-  EXPECT_EQ(r.out, "");
-  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
-  EXPECT_NE(r.err.find(c.expect), std::string::npos) << r.err;
-  for (const auto& f : must_not_exist) EXPECT_FALSE(std::filesystem::exists(f)) << f;
-}
 
 // Former defect (issue 14, item 6): outputs were checked only for their directory; the same file
 // twice, an output that is an input (`--json tr/k.npy` overwrote k.npy) and an unwritable output

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "layout_fixtures.hpp"
 #include "test_seed.hpp"
 
 #include "mapping/cluster_layout.hpp"
@@ -32,7 +33,7 @@ KvHead random_head(int n, int d, std::uint64_t seed) {
     m.resize(rows, d);
     for (int i = 0; i < rows; ++i) {
       for (int j = 0; j < d; ++j) {
-        m(i, j) = pim::decode_input(pim::encode_input(nd(rng), pim::Fmt::fp16), pim::Fmt::fp16);
+        m(i, j) = starc::test::fp16(nd(rng));
       }
     }
   };
@@ -43,15 +44,7 @@ KvHead random_head(int n, int d, std::uint64_t seed) {
   return h;
 }
 
-// 1 pseudo-channel x 2 ranks x 2 bank groups x 4 banks, 64 rows.
-pim::Org small_org() {
-  pim::Org o;
-  o.pseudo_channels = 1;
-  o.ranks = 2;
-  o.bank_groups = 2;
-  o.rows = 64;
-  return o;
-}
+pim::Org small_org() { return starc::test::small_org(64); }
 
 void expect_bijective_and_intact(const KvLayout& l, const KvHead& h) {
   std::set<std::tuple<unsigned, unsigned, unsigned>> places;

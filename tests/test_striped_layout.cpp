@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "layout_fixtures.hpp"
 #include "test_seed.hpp"
 
 #include "mapping/kmeans.hpp"
@@ -24,7 +25,7 @@ std::uint64_t test_seed() {
   return seed;
 }
 
-float fp16(float x) { return pim::decode_input(pim::encode_input(x, pim::Fmt::fp16), pim::Fmt::fp16); }
+using starc::test::fp16;
 
 // Keys: topic direction (dimension 2 * topic) x 8 plus N(0, 0.25) noise; topic of token t = (t / run) % topics.
 KvHead topic_head(int n, int d, int topics, int run, std::uint64_t seed) {
@@ -44,15 +45,7 @@ KvHead topic_head(int n, int d, int topics, int run, std::uint64_t seed) {
   return h;
 }
 
-// 1 pseudo-channel x 2 ranks x 2 bank groups x 4 banks (4 bank groups), 256 rows.
-pim::Org small_org() {
-  pim::Org o;
-  o.pseudo_channels = 1;
-  o.ranks = 2;
-  o.bank_groups = 2;
-  o.rows = 256;
-  return o;
-}
+pim::Org small_org() { return starc::test::small_org(256); }
 
 // Stripe coordinates (row relative to the key region, position) of token t.
 std::pair<unsigned, unsigned> stripe_of(const StripedLayout& l, unsigned t) {
