@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "mapping/kmeans.hpp"
+#include "test_seed.hpp"
 
 namespace {
 
@@ -17,13 +18,7 @@ using starc::KmeansParams;
 using starc::Matrix;
 
 std::uint64_t test_seed() {
-  static const std::uint64_t seed = [] {
-    const char* env = std::getenv("STARC_SEED");
-    const std::uint64_t s = env ? std::strtoull(env, nullptr, 10) : 20261125u;
-    std::printf("test_kmeans: seed %llu (set STARC_SEED to reproduce)\n",
-                static_cast<unsigned long long>(s));
-    return s;
-  }();
+  static const std::uint64_t seed = starc::test::test_seed(20261125u);
   return seed;
 }
 

@@ -18,6 +18,7 @@
 #include "host/synthetic_kv.hpp"
 #include "cli/policy_flags.hpp"
 #include "mapping/token_layout.hpp"
+#include "test_seed.hpp"
 
 namespace {
 
@@ -26,13 +27,7 @@ using starc::cli::parse_budgets;
 using starc::cli::parse_policies;
 
 std::uint64_t test_seed() {
-  static const std::uint64_t seed = [] {
-    const char* env = std::getenv("STARC_SEED");
-    const std::uint64_t s = env ? std::strtoull(env, nullptr, 10) : 99u;
-    std::printf("test_policies: seed %llu (set STARC_SEED to reproduce)\n",
-                static_cast<unsigned long long>(s));
-    return s;
-  }();
+  static const std::uint64_t seed = starc::test::test_seed(99u);
   return seed;
 }
 
