@@ -51,6 +51,22 @@ TEST(TimingRules, EveryRuleFlaggedAloneByTimingStateAndTraceChecker) {
   }
 }
 
+// Gap 2 of issue 20: on 2 pseudo-channels x 2 ranks, nRRD and nFAW count the ACTs of one
+// (pch, rank) only. Catches a TimingState or trace checker that keeps one ACT history for the
+// whole channel, or that indexes ranks by `rank` alone (pseudo-channels confused): the legal
+// cross-rank streams are then flagged.
+TEST(TimingRules, RrdAndFawArePerRankOnTwoPseudoChannelsAndRanks) {
+  const pim::Org org = starc::test::org_2x2();
+  const pim::Timing t = starc::test::iso_timing();
+  for (const auto& rc : starc::test::rank_cases()) {
+    SCOPED_TRACE(rc.name);
+    const std::uint32_t want = rc.rule < 0 ? 0u : 1u << rc.rule;
+    EXPECT_EQ(timing_state_errors(org, t, rc.stream), want)
+        << pim::rule_mask_text(timing_state_errors(org, t, rc.stream));
+    EXPECT_EQ(trace_errors(org, t, rc.stream), want) << pim::rule_mask_text(trace_errors(org, t, rc.stream));
+  }
+}
+
 TEST(TimingRules, TraceRoundTripKeepsFieldsAndHeader) {
   const pim::Org org = starc::test::small_org();
   const pim::Timing t = pim::timing_preset("hbm3-pim-npc");
