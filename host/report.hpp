@@ -56,6 +56,7 @@ struct StepStats {
   StepFidelity fidelity;
   double score_max_abs_err = 0;   // max |RTL score - exact q.k| over the attended tokens
   std::vector<float> output;      // the output vector the RTL produced (reduced partials)
+  std::vector<unsigned> tokens;   // the attended tokens, ascending (what the output is over)
 };
 
 struct WallTime {

@@ -553,6 +553,7 @@ void DecodeCosim::record_step(Step& step, const starc::Selection& sel, const std
   for (unsigned tk : sel.tokens)
     ss.score_max_abs_err = std::max(ss.score_max_abs_err, std::abs(ref.scores()[tk] - double(score[tk])));
   ss.output.assign(outf.begin(), outf.end());
+  ss.tokens = sel.tokens;
   st.cycles += ss.cycles;
   st.selected_tokens += ss.selected;
   const Scoreboard& sb = step.engine.scoreboard();
