@@ -16,6 +16,7 @@
 
 #include "sim/centroid_match_harness.hpp"
 #include "sim/channel_sim.hpp"
+#include "sim/result_fault.hpp"
 #include "host/cmd_trace.hpp"
 #include "cli/commands.hpp"
 #include "sim/decode_cosim.hpp"
@@ -44,6 +45,7 @@ struct RunArgs {
   unsigned head = 0;
   PolicyFlags policy;
   std::uint64_t x_seed = 1;
+  std::uint64_t fault_flip_result = 0;  // hidden test flag: flip a bit of the n-th RTL result (0: none)
 };
 
 std::unique_ptr<pim::ChannelSim> make_channel(const std::string& name, const pim::ChannelSimOptions& o,
@@ -153,7 +155,11 @@ void run(RunArgs a) {
   co.seed = a.x_seed;
   co.waves = a.waves;
   pim::RunInfo info;
-  auto channel = make_channel(a.channel, co, info.channel);
+  std::unique_ptr<pim::ChannelSim> channel = make_channel(a.channel, co, info.channel);
+  if (a.fault_flip_result != 0) {
+    channel = std::make_unique<pim::ResultBitFlip>(std::move(channel), a.fault_flip_result);
+    info.channel += fmt::format(" with result {} corrupted (--fault-flip-result)", a.fault_flip_result);
+  }
   pim::CentroidMatchOptions cmo;
   cmo.seed = static_cast<std::uint32_t>(a.x_seed);
   if (!a.waves.empty()) cmo.fst_path = a.waves + ".cmatch.fst";
@@ -264,6 +270,11 @@ void add_run_command(CLI::App& app) {
                                           "centroid-match unit); use short runs");
   cmd->add_option("--x-seed", args->x_seed, "X-randomisation seed of the Verilated models")
       ->capture_default_str()
+      ->check(non_negative_integer());
+  // Not in --help: for the end-to-end test of the checks (tests/test_cli.cpp).
+  cmd->add_option("--fault-flip-result", args->fault_flip_result,
+                  "test only: flip bit 0 of the n-th RTL MVSB result before the scoreboard")
+      ->group("")
       ->check(non_negative_integer());
   add_policy_options(*cmd, args->policy);
   cmd->callback([args] { run(*args); });

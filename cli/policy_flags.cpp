@@ -31,6 +31,7 @@ void add_policy_options(CLI::App& cmd, PolicyFlags& f) {
 starc::PolicyParams policy_params(const PolicyFlags& f, unsigned max_block) {
   if (f.clusters == 0 || f.clusters > 255)
     throw std::invalid_argument(fmt::format("--clusters: {} is not in 1..255", f.clusters));
+  if (f.block == 0) throw std::invalid_argument("--block: must be >= 1");
   if (f.block > max_block)
     throw std::invalid_argument(fmt::format("--block: {} exceeds {}", f.block, max_block));
   if (f.block < f.clusters)
