@@ -54,6 +54,8 @@ struct Rig {
 struct CosimRun {
   std::map<std::string, pim::PolicyStats> stats;
   std::vector<pim::Command> cmds;
+  std::vector<pim::TraceMark> marks;
+  unsigned result_latency = 0;
   pim::Org org;
   pim::Timing timing;
 };
@@ -77,6 +79,8 @@ CosimRun run(pim::CtrlMode mode, unsigned budget, const std::vector<std::string>
   CosimRun r;
   for (const auto& p : policies) r.stats[p] = cosim.run_policy(p);
   r.cmds = cosim.commands();
+  r.marks = cosim.marks();
+  r.result_latency = sim->result_latency();
   r.org = sim->org();
   r.timing = sim->timing();
   return r;
@@ -92,7 +96,6 @@ void expect_clean(const pim::PolicyStats& s) {
   ASSERT_EQ(s.steps.size(), 2u);
   EXPECT_GT(s.cycles.keys, 0u);
   EXPECT_GT(s.cycles.values, 0u);
-  EXPECT_EQ(s.cycles.total, s.cycles.selection + s.cycles.keys + s.cycles.softmax + s.cycles.values + s.cycles.gaps);
 }
 
 // Gap 1 of issue 20: the RTL's output vector against the exact attention over the tokens the
@@ -502,20 +505,43 @@ TEST(DecodeCosim, PolicyOrderChangesNoFigure) {
 }
 
 // Former defect (issue 14, item 2): `total` exceeded selection + keys + softmax + values (the
-// waits between phases were in no phase). Every cycle of a step is now in one named phase; the
-// waits between phases (`gaps`) are at most one row cycle per phase boundary.
+// waits between phases were in no phase). `gaps` is defined as the rest, so that sum holds by
+// construction and is not what is tested here; what can fail: each step's total against the
+// step's commands in the whole-run command log (found by the trace marks "P step S context N"):
+// from the step's first command to its last command, plus at most the result latency of the
+// last MVSB (the last result comes out after the last command or with it); and the waits between
+// phases (`gaps`) at most one row cycle per phase boundary.
 TEST(DecodeCosim, EveryCycleIsInANamedPhase) {
   for (const auto mode : {pim::CtrlMode::lockstep, pim::CtrlMode::per_bg}) {
     const CosimRun r = run(mode, 128, starc::policy_names());
+    // Command index ranges of the steps, in run order.
+    std::map<std::pair<std::string, unsigned>, std::pair<std::size_t, std::size_t>> range;
+    std::vector<std::pair<std::size_t, std::string>> starts;
+    for (const auto& m : r.marks) starts.push_back({m.index, m.text});
+    for (std::size_t i = 0; i < starts.size(); ++i) {
+      std::istringstream t(starts[i].second);
+      std::string policy, word;
+      unsigned step = 0;
+      if (!(t >> policy >> word >> step) || word != "step") continue;
+      const std::size_t end = i + 1 < starts.size() ? starts[i + 1].first : r.cmds.size();
+      range[{policy, step}] = {starts[i].first, end};
+    }
     for (const auto& [name, s] : r.stats) {
       SCOPED_TRACE(name + " " + s.mode);
-      for (const auto& st : s.steps) {
-        const pim::PhaseCycles& c = st.cycles;
-        EXPECT_EQ(c.total, c.selection + c.keys + c.softmax + c.values + c.gaps);
+      std::uint64_t total = 0;
+      for (unsigned si = 0; si < s.steps.size(); ++si) {
+        const pim::PhaseCycles& c = s.steps[si].cycles;
+        ASSERT_TRUE(range.count({name, si})) << "no trace mark for step " << si;
+        const auto [first, end] = range.at({name, si});
+        ASSERT_LT(first, end);
+        const std::uint64_t span = r.cmds[end - 1].cycle - r.cmds[first].cycle + 1;
+        EXPECT_GE(c.total, span);
+        EXPECT_LE(c.total, span + r.result_latency);
+        EXPECT_LE(c.selection + c.keys + c.softmax + c.values, c.total);
         EXPECT_LE(c.gaps, 2u * (r.timing.nRC + r.timing.nRP));
+        total += c.total;
       }
-      const pim::PhaseCycles& c = s.cycles;
-      EXPECT_EQ(c.total, c.selection + c.keys + c.softmax + c.values + c.gaps);
+      EXPECT_EQ(s.cycles.total, total);  // the policy's total is the sum of its steps'
     }
   }
 }
