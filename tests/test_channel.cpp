@@ -204,7 +204,9 @@ TEST(Channel, DenseHeadBf16BitExact) {
   EXPECT_EQ(rep.compared, 16u * 16u + 2u * 128u);
   EXPECT_EQ(rep.timing_errors, 0u);
   EXPECT_EQ(rep.trace_violations, 0u);
-  EXPECT_LT(rep.output_rel_error, 1e-2);  // bf16 inputs and probabilities: 2^-8 relative each
+  // bf16 probabilities: 2^-8 relative each (the fp16 test above: 2^-11, bound 1e-3), so 8x that.
+  EXPECT_LT(rep.output_rel_error, 8e-3);
+  std::printf("bf16: rel error %.3g\n", rep.output_rel_error);
 }
 
 // The harness checks the organisation, head dimension and timing the C++ side uses against the
