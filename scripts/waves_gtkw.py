@@ -145,7 +145,7 @@ def view(rows):
     # GTKWave moves a view that would end after the dump's last time back to 0: keep it inside
     # (the last dump is half a cycle before the last step's end cycle).
     dump_end = max(int(r["end_cycle"]) for r in rows) * TCK_PS - TCK_PS // 2
-    t0 = max(0, min(int(start - 0.02 * span), int(dump_end - 1.3 * span)))
+    t0 = max(0, min(int(start - 0.05 * span), int(dump_end - 1.3 * span)))
     named = [str(t) for t, _ in markers] + ["-1"] * (26 - len(markers))
     lines = [f"[timestart] {t0}", f"*{zoom:.6f} {start} " + " ".join(named)]
     for i, (_, name) in enumerate(markers):
