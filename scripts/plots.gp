@@ -11,7 +11,7 @@ set key outside right
 set grid
 set style data linespoints
 do for [ext in "svg png"] {
-  if (ext eq "svg") { set terminal svg size 860,500 dynamic } else { set terminal png size 860,500 }
+  if (ext eq "svg") { set terminal svg size 860,500 dynamic } else { set terminal pngcairo size 860,500 }
   set yrange [0:*]
   set output OUT."/latency_vs_context.".ext
   set title "Decode-step latency of one head (one channel, B = 1024; bars: min..max over seeds;\ndotted: physical limit, the same for the three sparse policies: B tokens)"
