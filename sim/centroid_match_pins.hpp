@@ -46,7 +46,7 @@ class VerilatedCentroidMatchPins final : public CentroidMatchPins {
     top_->clk_i = 1;
     model_.eval_rising_edge(cycle_);
     top_->clk_i = 0;
-    model_.eval();
+    model_.eval_falling_edge(cycle_);  // the unit idles between selections: show its clock low
     ++cycle_;
     CentroidMatchOut out;
     out.ready = top_->ready_o;

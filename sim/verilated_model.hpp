@@ -60,6 +60,9 @@ class VerilatedModel {
   void eval_cycle_start(std::uint64_t cycle) { eval_and_dump_at(cycle * kTckPs); }
   // Evaluates the rising clock edge of cycle `cycle` and dumps it (half a period in).
   void eval_rising_edge(std::uint64_t cycle) { eval_and_dump_at(cycle * kTckPs + kTckPs / 2); }
+  // Evaluates the falling edge at the end of cycle `cycle` and dumps it 1 ps before the next
+  // cycle starts (for a model that is not clocked every cycle: its clock shows low when idle).
+  void eval_falling_edge(std::uint64_t cycle) { eval_and_dump_at(cycle * kTckPs + kTckPs - 1); }
   // Evaluates without dumping (the falling edge: its values show from the next cycle's start).
   void eval() { top_->eval(); }
   // Evaluates, dumps at the context's time and advances it by half a clock period (two calls
