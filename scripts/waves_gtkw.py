@@ -165,9 +165,21 @@ def bits_of(sig, width, k):
     return " ".join(f"({msb - b}){sig}" for b in range(hi, hi - width, -1))
 
 
-def render(template, fst, out_dir, view_lines):
+def run_lines(rows):
+    """Comment lines naming what ran: each policy with its layout and controller mode, its steps."""
+    seen = {}
+    for r in rows:
+        seen.setdefault(r["policy"], (r["layout"], r["mode"], []))[2].append(
+            f"s{r['step']} cycles {r['start_cycle']}..{r['end_cycle']}")
+    return [f"[*] {p}: layout {lay}, controller {mode}; {', '.join(steps)}"
+            for p, (lay, mode, steps) in seen.items()]
+
+
+def render(template, fst, out_dir, view_lines, comments=()):
     with open(template) as f:
         text = f.read()
+    first, _, rest = text.partition("\n")
+    text = "\n".join([first, *comments, rest])
     text = text.replace("@FST@", fst).replace("@DIR@", out_dir)
     text = text.replace("@PROC_FP16@", os.path.join(out_dir, "gtkw_fp16.py"))
     text = text.replace("@PROC_BF16@", os.path.join(out_dir, "gtkw_bf16.py"))
@@ -212,7 +224,7 @@ def main():
         templates[name] = (templates[name][0], path)
     for name, (dump, template) in templates.items():
         with open(os.path.join(out_dir, name), "w") as f:
-            f.write(render(template, dump, out_dir, lines))
+            f.write(render(template, dump, out_dir, lines, run_lines(rows)))
     print(f"save files: {' '.join(os.path.join(out_dir, n) for n in templates)} "
           f"({len([l for l in lines if l.startswith('[markername]')])} phase markers)")
 
