@@ -19,7 +19,7 @@ Template placeholders: @FST@ (the dump file), @DIR@ (OUT_DIR, absolute), @TIMEST
 GTKWave bit list `(i)SIGNAL` (i counts from the MSB), `@HALF16 SIGNAL[MSB:0] K@` likewise for
 16-bit element K.
 
-Usage: waves_gtkw.py --fst F.fst --csv F.csv --out-dir DIR [--root REPO]
+Usage: waves_gtkw.py --fst F.fst [--csv F.csv] --out-dir DIR [--root REPO]
        [--template NAME=PATH ...]   (tests: another template for a save file)
 Standard library only."""
 import argparse
@@ -137,7 +137,8 @@ def view(rows):
                 markers.append((cycle * TCK_PS, f"{r['policy']} s{r['step']} {short}"))
     focus = next((r for r in rows if r["policy"] == "starc"), rows[0] if rows else None)
     if focus is None:
-        return ["[timestart] 0", "*-10.000000 -1 " + " ".join(["-1"] * 26)]
+        zoom = -math.log2(200 * TCK_PS / WAVE_PIXELS * ZOOM_SCALE)  # the first 200 cycles
+        return ["[timestart] 0", f"*{zoom:.6f} -1 " + " ".join(["-1"] * 26)]
     start = int(focus["start_cycle"]) * TCK_PS
     end = (int(focus["end_cycle"]) + 1) * TCK_PS
     span = max(end - start, 1) * 1.08  # the step and a margin
@@ -195,7 +196,8 @@ def render(template, fst, out_dir, view_lines, comments=()):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--fst", required=True)
-    ap.add_argument("--csv", required=True)
+    ap.add_argument("--csv", help="the run's --csv file (phase markers, view); without it: no markers, "
+                    "the view from time 0 (e.g. for `starcsim dense --waves`)")
     ap.add_argument("--out-dir", required=True)
     ap.add_argument("--root", default=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     ap.add_argument("--template", action="append", default=[], help="NAME=PATH (replaces sim/NAME)")
@@ -213,7 +215,7 @@ def main():
         with open(path, "w") as f:
             f.write(FP_FILTER.format(fmt=fmt, body=body))
         os.chmod(path, 0o755)
-    rows = read_rows(a.csv)
+    rows = read_rows(a.csv) if a.csv else []
     lines = view(rows)
     templates = {"starc.gtkw": (fst, os.path.join(a.root, "sim", "starc.gtkw")),
                  "starc_cmatch.gtkw": (fst + ".cmatch.fst", os.path.join(a.root, "sim", "starc_cmatch.gtkw"))}
