@@ -25,6 +25,7 @@
 #include "cli/output_file.hpp"
 #include "cli/policy_flags.hpp"
 #include "host/report.hpp"
+#include "host/report_csv.hpp"
 #include "host/trace_checker.hpp"
 
 namespace starc::cli {
@@ -40,6 +41,7 @@ struct RunArgs {
   std::string hier_rows = "shared";
   std::string channel = "hbm3-pim";
   std::string json;
+  std::string csv;
   std::string cmd_trace;
   std::string waves;
   unsigned head = 0;
@@ -120,7 +122,7 @@ void run(RunArgs a) {
   const std::vector<std::string> policies =
       a.policies.empty() ? policy_names() : parse_policies(a.policies);
   const std::string cmatch_waves = a.waves.empty() ? "" : a.waves + ".cmatch.fst";
-  check_outputs({{"--json", a.json}, {"--cmd-trace", a.cmd_trace}, {"--waves", a.waves}, {"--waves (.cmatch.fst)", cmatch_waves}},
+  check_outputs({{"--json", a.json}, {"--csv", a.csv}, {"--cmd-trace", a.cmd_trace}, {"--waves", a.waves}, {"--waves (.cmatch.fst)", cmatch_waves}},
                 kv_inputs(a.kv));
   if (a.kv.kv_dir.empty()) {  // the built-in workload of `make sim`
     if (a.kv.context == 0) a.kv.context = 16384;
@@ -207,14 +209,16 @@ void run(RunArgs a) {
   j["trace"] = {{"commands", cmds.size()}, {"violations", violations.size()}};
   try {
     if (!a.json.empty()) write_atomically("--json", a.json, j.dump(2) + "\n");
+    if (!a.csv.empty()) write_atomically("--csv", a.csv, pim::run_csv(info, stats));
     if (!a.cmd_trace.empty()) write_atomically("--cmd-trace", a.cmd_trace, trace_text);
   } catch (...) {
     // A run that fails leaves none of its outputs (docs/design.md section 10).
     channel.reset();
-    remove_outputs({a.json, a.cmd_trace, a.waves, cmatch_waves});
+    remove_outputs({a.json, a.csv, a.cmd_trace, a.waves, cmatch_waves});
     throw;
   }
   if (!a.json.empty()) fmt::print("JSON report: {}\n", a.json);
+  if (!a.csv.empty()) fmt::print("CSV (one row per policy and step): {}\n", a.csv);
   channel.reset();  // closes the FST
   if (!a.waves.empty()) fmt::print("Waves: {} (channel), {}.cmatch.fst (centroid-match unit)\n", a.waves, a.waves);
   std::uint64_t bad = violations.size();
@@ -265,6 +269,9 @@ void add_run_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--head", args->head, "head of the KV source to simulate")->capture_default_str();
   cmd->add_option("--json", args->json, "write the JSON report to this file");
+  cmd->add_option("--csv", args->csv,
+                  "write one CSV row per policy and decode step (cycles per phase, phase start "
+                  "cycles, latency, activations, fidelity; docs/design.md section 8)");
   cmd->add_option("--cmd-trace", args->cmd_trace, "write the command trace (docs/design.md section 8)");
   cmd->add_option("--waves", args->waves, "write an FST of the channel (and FILE.cmatch.fst of the "
                                           "centroid-match unit); use short runs");
