@@ -56,6 +56,7 @@ class ChannelHarness final : public ChannelSim {
       : org_(org), head_dim_(head_dim), timing_(timing),
         model_(static_cast<std::uint32_t>(opt.seed), opt.waves, "TOP"), m_(&model_.top()) {
     m_->fmt_i = static_cast<unsigned>(opt.fmt);
+    m_->refresh_check_i = timing.refresh ? 1 : 0;
     m_->cmd_valid_i = 0;
     m_->clk_i = 0;
     m_->rst_ni = 1;
@@ -128,11 +129,12 @@ class ChannelHarness final : public ChannelSim {
     check("Org.rows", org_.rows, "Rows", get_u32(o, 6));
     check("cols_per_token(head_dim)", org_.cols_per_token(head_dim_), "ColsPerToken", get_u32(o, 7));
     const auto& t = m_->cfg_timing_o;
-    const std::array<std::pair<const char*, unsigned>, 13> cpp{{
+    const std::array<std::pair<const char*, unsigned>, 15> cpp{{
         {"nRCD", timing_.nRCD}, {"nRP", timing_.nRP}, {"nRAS", timing_.nRAS}, {"nRC", timing_.nRC},
         {"nRTPL", timing_.nRTPL}, {"nCCDAB", timing_.nCCDAB}, {"nCCDS", timing_.nCCDS},
         {"nCCDL", timing_.nCCDL}, {"nRRDS", timing_.nRRDS}, {"nRRDL", timing_.nRRDL},
-        {"nFAW", timing_.nFAW}, {"nBL", timing_.nBL}, {"nROW", timing_.nROW}}};
+        {"nFAW", timing_.nFAW}, {"nBL", timing_.nBL}, {"nROW", timing_.nROW}, {"nRFC", timing_.nRFC},
+        {"nREFI", timing_.nREFI}}};
     for (unsigned k = 0; k < cpp.size(); ++k)
       check(fmt::format("Timing.{} (preset {})", cpp[k].first, timing_.name), cpp[k].second,
             fmt::format("Timing field {} ({})", k, cpp[k].first), get_u32(t, k));
