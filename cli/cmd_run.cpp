@@ -44,6 +44,7 @@ struct RunArgs {
   unsigned head = 0;
   PolicyFlags policy;
   std::uint64_t x_seed = 1;
+  std::string refresh = "on";
 };
 
 std::unique_ptr<pim::ChannelSim> make_channel(const std::string& name, const pim::ChannelSimOptions& o,
@@ -103,6 +104,8 @@ void run(RunArgs a) {
     throw std::invalid_argument(fmt::format("--mode: {}", e.what()));
   }
   cfg.layout = pim::parse_layout_choice(a.layout);
+  if (a.refresh != "on" && a.refresh != "off")
+    throw std::invalid_argument(fmt::format("--refresh: '{}' (expected on or off)", a.refresh));
   if (a.striped.buckets == 0) throw std::invalid_argument("--stripe-buckets: must be >= 1");
   if (!(a.striped.threshold >= -1.0 && a.striped.threshold <= 1.0))
     throw std::invalid_argument("--stripe-threshold: must be in [-1, 1]");
@@ -152,6 +155,7 @@ void run(RunArgs a) {
   co.fmt = kv.fmt;
   co.seed = a.x_seed;
   co.waves = a.waves;
+  co.refresh = a.refresh == "on";
   pim::RunInfo info;
   auto channel = make_channel(a.channel, co, info.channel);
   pim::CentroidMatchOptions cmo;
@@ -262,6 +266,10 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--cmd-trace", args->cmd_trace, "write the command trace (docs/design.md section 8)");
   cmd->add_option("--waves", args->waves, "write an FST of the channel (and FILE.cmatch.fst of the "
                                           "centroid-match unit); use short runs");
+  cmd->add_option("--refresh", args->refresh,
+                  "all-bank refresh (REFAB every nREFI per rank, docs/design.md section 2): on, or off "
+                  "for comparison")
+      ->capture_default_str();
   cmd->add_option("--x-seed", args->x_seed, "X-randomisation seed of the Verilated models")
       ->capture_default_str()
       ->check(non_negative_integer());

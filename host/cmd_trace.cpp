@@ -12,14 +12,14 @@
 
 namespace pim {
 
-void write_trace_header(std::ostream& os, const Org& org, const Timing& t) {
+void write_trace_header(std::ostream& os, const Org& org, const Timing& t, std::uint64_t refreshes_before) {
   fmt::print(os, "# org pch={} rank={} bg={} bank={}\n", org.pseudo_channels, org.ranks,
              org.bank_groups, org.banks);
   fmt::print(os, "# timing nRCD={} nRP={} nRAS={} nRC={} nRTPL={} nCCDAB={} nRRDS={} nRRDL={} nFAW={} nBL={}\n",
              t.nRCD, t.nRP, t.nRAS, t.nRC, t.nRTPL, t.nCCDAB, t.nRRDS, t.nRRDL, t.nFAW, t.nBL);
   fmt::print(os, "# timing-extra nCCDS={} nCCDL={} nROW={}\n", t.nCCDS, t.nCCDL, t.nROW);
-  fmt::print(os, "# refresh enabled={} nRFC={} nREFI={} postpone={}\n", t.refresh ? 1 : 0, t.nRFC, t.nREFI,
-             kRefreshPostpone);
+  fmt::print(os, "# refresh enabled={} nRFC={} nREFI={} postpone={} before={}\n", t.refresh ? 1 : 0, t.nRFC,
+             t.nREFI, kRefreshPostpone, refreshes_before);
 }
 
 void write_trace_line(std::ostream& os, const Command& c) {
@@ -36,8 +36,9 @@ void write_trace_line(std::ostream& os, const Command& c) {
 }
 
 void write_trace(std::ostream& os, const Org& org, const Timing& timing,
-                 std::span<const Command> cmds, std::span<const TraceMark> marks) {
-  write_trace_header(os, org, timing);
+                 std::span<const Command> cmds, std::span<const TraceMark> marks,
+                 std::uint64_t refreshes_before) {
+  write_trace_header(os, org, timing, refreshes_before);
   std::size_t m = 0;
   for (std::size_t i = 0; i < cmds.size(); ++i) {
     for (; m < marks.size() && marks[m].index == i; ++m) os << "# " << marks[m].text << "\n";
@@ -122,6 +123,8 @@ ParsedTrace parse_trace(std::istream& is) {
         p.timing.refresh = enabled == 1;
         p.timing.nRFC = need(kv, "nRFC", line);
         p.timing.nREFI = need(kv, "nREFI", line);
+        const auto before = kv.find("before");
+        p.refreshes_before = before == kv.end() ? 0 : before->second;
         have_refresh = true;
       }
       continue;

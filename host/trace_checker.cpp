@@ -57,7 +57,9 @@ std::vector<TraceViolation> check_trace(const ParsedTrace& tr) {
   std::vector<std::int64_t> closed_at(o.total_banks(), kLongAgo);
   const unsigned nranks = o.pseudo_channels * o.ranks, per_rank = o.bank_groups * o.banks;
   std::vector<std::int64_t> last_ref(nranks, kLongAgo);
-  std::vector<std::uint64_t> refs(nranks, 0);
+  // The REFABs each rank had before the trace's first command (the header's `before`: 0 for a
+  // whole run, the run's count for a policy's part of it).
+  std::vector<std::uint64_t> refs(nranks, tr.refreshes_before);
   const bool refi = t.refresh && t.nREFI > 0;
   std::vector<TraceViolation> out;
   std::size_t first = 0;
@@ -150,9 +152,9 @@ std::vector<TraceViolation> check_trace(const ParsedTrace& tr) {
 }
 
 std::vector<TraceViolation> check_commands(const Org& org, const Timing& timing,
-                                           std::span<const Command> cmds) {
+                                           std::span<const Command> cmds, std::uint64_t refreshes_before) {
   std::stringstream text;
-  write_trace(text, org, timing, cmds);
+  write_trace(text, org, timing, cmds, {}, refreshes_before);
   return check_trace(parse_trace(text));
 }
 

@@ -53,10 +53,10 @@ template <class Model>
 class ChannelHarness final : public ChannelSim {
  public:
   ChannelHarness(const Org& org, unsigned head_dim, const Timing& timing, const ChannelSimOptions& opt)
-      : org_(org), head_dim_(head_dim), timing_(timing),
+      : org_(org), head_dim_(head_dim), timing_(with_refresh(timing, opt.refresh)),
         model_(static_cast<std::uint32_t>(opt.seed), opt.waves, "TOP"), m_(&model_.top()) {
     m_->fmt_i = static_cast<unsigned>(opt.fmt);
-    m_->refresh_check_i = timing.refresh ? 1 : 0;
+    m_->refresh_check_i = timing_.refresh ? 1 : 0;
     m_->cmd_valid_i = 0;
     m_->clk_i = 0;
     m_->rst_ni = 1;
@@ -104,6 +104,10 @@ class ChannelHarness final : public ChannelSim {
   }
 
  private:
+  static Timing with_refresh(Timing t, bool on) {
+    t.refresh = on;
+    return t;
+  }
   static unsigned log2u(unsigned x) {
     unsigned l = 0;
     while ((1u << l) < x) ++l;

@@ -78,7 +78,8 @@ void expect_clean(const pim::PolicyStats& s) {
   EXPECT_EQ(s.steps[0].context + 1, s.steps[1].context);  // decode-time append
   EXPECT_GT(s.cycles.keys, 0u);
   EXPECT_GT(s.cycles.values, 0u);
-  EXPECT_EQ(s.cycles.total, s.cycles.selection + s.cycles.keys + s.cycles.softmax + s.cycles.values + s.cycles.gaps);
+  EXPECT_EQ(s.cycles.total, s.cycles.selection + s.cycles.keys + s.cycles.softmax + s.cycles.values +
+                                s.cycles.refresh + s.cycles.gaps);
 }
 
 TEST(DecodeCosim, EveryPolicyBitExactLockstep) {
@@ -294,6 +295,8 @@ void expect_same_figures(const pim::PolicyStats& a, const pim::PolicyStats& b) {
     EXPECT_EQ(x.softmax, y.softmax);
     EXPECT_EQ(x.values, y.values);
     EXPECT_EQ(x.gaps, y.gaps);
+    EXPECT_EQ(x.refresh, y.refresh);
+    EXPECT_EQ(x.idle, y.idle);
   };
   same_cycles(a.cycles, b.cycles);
   ASSERT_EQ(a.steps.size(), b.steps.size());
@@ -345,11 +348,11 @@ TEST(DecodeCosim, EveryCycleIsInANamedPhase) {
       SCOPED_TRACE(name + " " + s.mode);
       for (const auto& st : s.steps) {
         const pim::PhaseCycles& c = st.cycles;
-        EXPECT_EQ(c.total, c.selection + c.keys + c.softmax + c.values + c.gaps);
+        EXPECT_EQ(c.total, c.selection + c.keys + c.softmax + c.values + c.refresh + c.gaps);
         EXPECT_LE(c.gaps, 2u * (r.timing.nRC + r.timing.nRP));
       }
       const pim::PhaseCycles& c = s.cycles;
-      EXPECT_EQ(c.total, c.selection + c.keys + c.softmax + c.values + c.gaps);
+      EXPECT_EQ(c.total, c.selection + c.keys + c.softmax + c.values + c.refresh + c.gaps);
     }
   }
 }
