@@ -343,5 +343,7 @@ package pim_pkg;
   localparam int CM_KEY_W        = CM_SCORE_W + CM_ID_W;  // sort key {score key, ~id}
   localparam int CM_MAX_CLUSTERS = 1 << CM_ID_W;  // default stream length C (entries per pass)
   localparam int CM_MAX_SEL      = 256;   // default S: at most this many clusters selected
+  localparam int CM_IN_WIDTH     = 4;     // entries accepted per cycle (an MVSB delivers 8 scores
+                                          // per nBL = 2 cycles)
 
 endpackage

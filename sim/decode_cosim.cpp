@@ -216,9 +216,9 @@ PolicyStats DecodeCosim::run_policy(std::string_view name) {
 // One round of a policy's selection phase (STARC: its centroids, or in the hierarchical
 // selection first the groups' super-centroids): the banks score the requested vectors (dot
 // mode) on the step's clustered layout; the scores stream into the centroid-match unit in
-// arrival order, one per cycle, each from the cycle after its MVSB result is on the channel's
+// arrival order, up to the unit's in_width() = 4 per cycle, each from the cycle after its MVSB result is on the channel's
 // result port. When the budget needs more than the unit's MaxSel picks, further passes replay the
-// scores (one per cycle, from the buffer die's score buffer) and resume after the previous
+// scores (in_width() per cycle, from the buffer die's score buffer) and resume after the previous
 // pass's last pick with the budget left (rtl/centroid_match.sv, "Passes"); each pass's
 // selection is compared with the golden pass on the golden model's scores. A later round
 // starts the cycle after the unit of the previous one is done.
@@ -255,13 +255,13 @@ starc::ScoreResult DecodeCosim::score_round(Step& step, const starc::Policy& pol
   if (!step.q_in_buffer) pr.query = query_bits(s);
   const PhaseResult r = step.run(pr, step.sel_ran ? step.sel_end + 1 : step.start);
   std::vector<CentroidEntry> rtl_entries, gold_entries;
-  std::vector<int> gaps;
+  std::vector<std::uint64_t> ready;  // cycle each entry may enter the unit, from the first's
   starc::ScoreResult out;
   out.what = req.what;
   out.ids = req.ids;
   out.scores.assign(count, 0.0);
   std::vector<bool> seen(count, false);
-  std::uint64_t next_free = 0, first_entry = 0;
+  std::uint64_t first_entry = 0;
   for (std::size_t k = 0; k < r.rtl.size() && k < r.gold.size(); ++k) {
     const RowRead& rr = pr.reads.at(r.sched.result_source.at(k));
     const unsigned base = read_base_slot(layout, region, rr);
@@ -275,10 +275,11 @@ starc::ScoreResult DecodeCosim::score_round(Step& step, const starc::Policy& pol
       rtl_entries.push_back({id, r.rtl[k].words.at(slot), size});
       gold_entries.push_back({id, r.gold[k].words.at(slot), size});
       out.scores[i] = float_of(r.rtl[k].words.at(slot));
-      const std::uint64_t at = std::max(r.rtl[k].cycle + 1, next_free);
+      // From the cycle after its MVSB result is on the channel's result port (the unit packs
+      // up to in_width() of them into a cycle).
+      const std::uint64_t at = r.rtl[k].cycle + 1;
       if (rtl_entries.size() == 1) first_entry = at;
-      gaps.push_back(rtl_entries.size() == 1 ? 0 : static_cast<int>(at - next_free));
-      next_free = at + 1;
+      ready.push_back(at - first_entry);
     }
   }
   if (rtl_entries.size() != count)
@@ -292,7 +293,7 @@ starc::ScoreResult DecodeCosim::score_round(Step& step, const starc::Policy& pol
     throw std::logic_error(fmt::format("starc: unit budget {} above the centroid-match unit's {}", unit_budget,
                                        kMaxCentroidBudget));
   auto t = Clock::now();
-  const CentroidMatchPassesRun run = cmatch_->select_passes(rtl_entries, unit_budget, gaps);
+  const CentroidMatchPassesRun run = cmatch_->select_passes(rtl_entries, unit_budget, ready);
   st.wall.verilator += since(t);
   t = Clock::now();
   const std::vector<CentroidSelection> gold = select_centroid_passes(gold_entries, unit_budget, cmatch_->max_sel());
