@@ -20,36 +20,39 @@
 //   equal score and id would both be dropped once one of them was output). resume_i is ignored
 //   (and flagged in simulation) unless the previous selection ended with s_limit_o.
 //
-// Structure: a streaming insertion-sorted register array of S slots (slot 0 = best). Each new
-//   entry is compared with all S slots in parallel (48-bit unsigned compare of the sort key
-//   {monotone score key, ~id}); the slots at and below its rank shift down by one and it is
-//   written into the gap, so one entry is accepted per cycle without stalls; the entry pushed
-//   out of slot S-1 can never be selected (S better ones exist). After the last entry the array
+// Structure: a streaming insertion-sorted register array of S slots (slot 0 = best). Up to
+//   InWidth (W) entries arrive per cycle (an MVSB delivers 8 scores every nBL = 2 cycles, so W = 4
+//   keeps pace with the channel). Each lane's entry is compared with all S slots in parallel
+//   (52-bit unsigned compare of the sort key {monotone score key, ~id}) and with the other lanes
+//   (its rank among them); slot i moves down by the number of lanes ranking above it, and lane k
+//   is written at its insertion point plus its rank, so W entries are merged per cycle without
+//   stalls; entries pushed beyond slot S-1 can never be selected (S better ones exist). After the last entry the array
 //   is shifted out of slot 0 one cluster per cycle while a remaining-budget register computes
 //   the take. Chosen over a multi-pass argmax (S x C cycles), a systolic sorter (same S
 //   comparators plus S cycles of drain before the walk) and a threshold search (needs a second
 //   pass over the stream, i.e. a C-entry buffer): it needs no stream buffer and its output
-//   starts one cycle after the last entry. Cost: S 52-bit comparators (+1 for the resume
-//   floor) and S x 60 flops (+52); Yosys 0.23 generic `synth` at S = 256: 119,156 cells
-//   (15,470 flops), see `make synth`.
+//   starts one cycle after the last entry. Cost: S x W 52-bit comparators (+W for the resume
+//   floor, W(W-1) between lanes), a (W+1+W*W)-way select per slot and S x 60 flops (+52); see
+//   `make synth` for the cell counts.
 //
 // Cycle contract (cycle 0 = the cycle the first entry is presented):
 //   - start_i (only while ready_o is high) latches budget_i and resume_i and clears the array; the first
 //     entry may be presented in the same cycle as start_i or any later cycle.
-//   - Entries: in_valid_i with in_id_i/in_score_i/in_size_i, one per cycle, gaps allowed (no
-//     ready signal: the unit never stalls); in_last_i marks the last entry (C >= 1 entries).
-//   - With the last entry in cycle L (= C-1 without gaps), the selection is presented as
+//   - Entries: in_valid_i[k] with lane k of in_id_i/in_score_i/in_size_i, up to W per cycle in
+//     any lanes, cycles without entries allowed (no ready signal: the unit never stalls);
+//     in_last_i marks the cycle of the last entries (C >= 1 entries).
+//   - With the last entries in cycle L (= ceil(C/W)-1 with full cycles), the selection is presented as
 //     out_valid_o for n consecutive cycles L+2 .. L+n+1 (slot order = selection order,
 //     out_take_o = tokens taken, out_last_o on the final one). done_o pulses once, together with
 //     the final entry (or alone in cycle L+2 if nothing is selected), with budget_met_o and
 //     s_limit_o valid in that cycle. ready_o rises in the done_o cycle, so the next start_i
 //     may come in that very cycle (back-to-back selections).
-//   - Hence the result is complete in cycle C + max(n, 1) <= C + S (constant: 1 cycle for the
-//     output register), i.e. C + n + 1 cycles counting cycle 0 and the done cycle. A pass is
-//     timed the same way (C counts the dropped entries too); P passes back to back (each start_i
-//     in the previous done cycle) take sum(C + n_p + 1) - (P - 1) cycles.
+//   - Hence the result is complete in cycle L + 1 + max(n, 1), i.e. L + n + 2 cycles counting
+//     cycle 0 and the done cycle. A pass is timed the same way (its cycles count the dropped
+//     entries too); P passes back to back (each start_i in the previous done cycle) take
+//     sum(L_p + n_p + 2) - (P - 1) cycles.
 // Parameters: MaxClusters (C, stream length bound per pass; checked in simulation only; ids are
-//   CM_ID_W = 20 bits, so 2^20 distinct clusters), MaxSel (S >= 2).
+//   CM_ID_W = 20 bits, so 2^20 distinct clusters), MaxSel (S >= 2), InWidth (1 <= W <= S).
 module centroid_match #(
   parameter int MaxClusters = pim_pkg::CM_MAX_CLUSTERS,
   parameter int MaxSel      = pim_pkg::CM_MAX_SEL,
