@@ -27,6 +27,7 @@ struct DenseArgs {
   std::uint64_t seed = 1;
   std::string mode = "lockstep";
   std::string timing = "hbm3-pim";
+  std::string refresh = "on";
   std::string fmt = "fp16";
   std::string cmd_trace;
   std::string waves;
@@ -48,6 +49,8 @@ void run_dense(const DenseArgs& a) {
   const pim::Fmt fmt = named_flag("--fmt", [&] { return pim::parse_fmt(a.fmt); });
   named_flag("--timing", [&] { return pim::timing_preset(a.timing); });  // validates the name
   if (a.tokens == 0) throw std::invalid_argument("--tokens: must be >= 1");
+  if (a.refresh != "on" && a.refresh != "off")
+    throw std::invalid_argument(fmt::format("--refresh: '{}' (expected on or off)", a.refresh));
   if (a.small && a.timing != "hbm3-pim")
     throw std::invalid_argument(fmt::format("--timing {}: the small channel (--small) is built with hbm3-pim only",
                                             a.timing));
@@ -59,6 +62,7 @@ void run_dense(const DenseArgs& a) {
   opt.fmt = fmt;
   opt.seed = a.seed;
   opt.waves = a.waves;
+  opt.refresh = a.refresh == "on";
   auto sim = a.small ? pim::make_channel_sim_small(opt)
              : a.timing == "hbm3-pim" ? pim::make_channel_sim_full(opt)
                                       : pim::make_channel_sim_full_npc(opt);
@@ -124,6 +128,8 @@ void add_dense_command(CLI::App& app) {
   c->add_option("--mode", args->mode, "controller mode: lockstep or per-bg")->capture_default_str();
   c->add_option("--timing", args->timing, "timing preset: hbm3-pim or hbm3-pim-npc")->capture_default_str();
   c->add_option("--fmt", args->fmt, "input format: fp16 or bf16")->capture_default_str();
+  c->add_option("--refresh", args->refresh, "all-bank refresh (docs/design.md section 2): on or off")
+      ->capture_default_str();
   c->add_option("--cmd-trace", args->cmd_trace, "write the command trace to FILE");
   c->add_option("--waves", args->waves, "write an FST waveform to FILE");
   c->add_flag("--small", args->small, "use the small test channel (1x1x2x4 banks, 256 rows)");

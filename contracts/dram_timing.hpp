@@ -35,8 +35,21 @@ struct Timing {
   unsigned nRRDL = 4;    // single-bank ACT -> ACT, same rank, same bank group
   unsigned nFAW = 39;    // at most 4 single-bank ACTs per rank in any nFAW window
   unsigned nBL = 2;      // data-bus occupancy of WRGB / MVGB / MVSB
-  unsigned nROW = 2;     // command-bus occupancy of ACT / ACTAB / PRE / PREA
+  unsigned nROW = 2;     // command-bus occupancy of ACT / ACTAB / PRE / PREA / REFAB
+  // All-bank refresh (docs/design.md section 2, "Refresh"): JEDEC HBM3 values as the STARC
+  // artifact's Ramulator 2 HBM3-PIM model derives them for an 8 Gb die at tCK 0.769 ns:
+  // tRFC 350 ns -> 456 cycles, tREFI 3.9 us -> 5070 cycles.
+  unsigned nRFC = 456;   // REFAB -> ACT/ACTAB/REFAB of that rank (pch, rank)
+  unsigned nREFI = 5070; // average interval between REFABs of one rank
+  // Run-time switch, not a timing value: whether refresh is issued and its interval checked
+  // (`--refresh off` for comparison with refresh-free figures). The rules of a REFAB that is
+  // issued (nRFC, closed banks) hold either way.
+  bool refresh = true;
 };
+
+// At most this many REFABs of a rank may be postponed (or pulled in) against the nREFI
+// schedule (JEDEC HBM2/HBM3: up to 8 refresh commands may be postponed).
+inline constexpr unsigned kRefreshPostpone = 8;
 
 // Presets: "hbm3-pim" (AttAcc HBM3_5.2Gbps, nCCDAB 6) and "hbm3-pim-npc" (no power cap,
 // nCCDAB 4). Throws std::invalid_argument naming an unknown preset.
@@ -70,12 +83,17 @@ enum Rule : unsigned {
   kRuleMacClosed = 13,  // MACAB to a bank (in its mask) without an open row
   kRuleActOpen = 14,    // ACT/ACTAB to a bank that already has an open row
   kRuleAddress = 15,    // address field out of range for the organisation / unknown op
-  kNumRules = 16
+  kRuleRFC = 16,        // ACT/ACTAB/REFAB to a rank within nRFC of its REFAB
+  kRuleRefOpen = 17,    // REFAB to a rank with an open bank
+  kRuleREFI = 18,       // a command while more than kRefreshPostpone REFABs of a rank are owed
+                        // (or a REFAB pulling in more than kRefreshPostpone)
+  kNumRules = 19
 };
 
 inline constexpr std::array<std::string_view, kNumRules> kRuleNames = {
     "nRCD", "nRP",  "nRAS", "nRC",    "nRTPL",    "nCCDAB",    "nCCDS",    "nCCDL",
-    "nRRDS", "nRRDL", "nFAW", "nBL", "cmd-bus", "mac-closed", "act-open", "address"};
+    "nRRDS", "nRRDL", "nFAW", "nBL", "cmd-bus", "mac-closed", "act-open", "address",
+    "nRFC", "ref-open", "nREFI"};
 
 // "nRCD|nFAW" style text of an error mask ("ok" when 0).
 inline std::string rule_mask_text(std::uint32_t mask) {

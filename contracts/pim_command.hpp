@@ -15,6 +15,8 @@
 //   MVSB  pch rank bg             PIM results of that bank group -> buffer die (dot: the
 //                                 scores tree(P0..P3) of each slot; axpy: the bank group's
 //                                 partial context vector); clears the accumulators it reads
+//   REFAB pch rank                all-bank refresh of that rank (its banks closed; none may be
+//                                 activated for nRFC)
 #pragma once
 
 #include <cstdint>
@@ -27,7 +29,7 @@ namespace pim {
 
 // Encodings identical to pim_pkg::OP_* in the RTL.
 enum class Op : std::uint8_t {
-  NOP = 0, ACTAB = 1, ACT = 2, MACAB = 3, PREA = 4, PRE = 5, WRGB = 6, MVGB = 7, MVSB = 8
+  NOP = 0, ACTAB = 1, ACT = 2, MACAB = 3, PREA = 4, PRE = 5, WRGB = 6, MVGB = 7, MVSB = 8, REFAB = 9
 };
 
 enum class Mode : std::uint8_t { dot = 0, axpy = 1 };
@@ -42,20 +44,21 @@ inline std::string_view op_name(Op op) {
     case Op::WRGB: return "WRGB";
     case Op::MVGB: return "MVGB";
     case Op::MVSB: return "MVSB";
+    case Op::REFAB: return "REFAB";
     case Op::NOP: return "NOP";
   }
   return "?";
 }
 
 inline std::optional<Op> parse_op(std::string_view s) {
-  for (Op op : {Op::ACTAB, Op::ACT, Op::MACAB, Op::PREA, Op::PRE, Op::WRGB, Op::MVGB, Op::MVSB}) {
+  for (Op op : {Op::ACTAB, Op::ACT, Op::MACAB, Op::PREA, Op::PRE, Op::WRGB, Op::MVGB, Op::MVSB, Op::REFAB}) {
     if (s == op_name(op)) return op;
   }
   return std::nullopt;
 }
 
 inline bool is_row_command(Op op) {
-  return op == Op::ACT || op == Op::ACTAB || op == Op::PRE || op == Op::PREA;
+  return op == Op::ACT || op == Op::ACTAB || op == Op::PRE || op == Op::PREA || op == Op::REFAB;
 }
 inline bool is_data_command(Op op) { return op == Op::WRGB || op == Op::MVGB || op == Op::MVSB; }
 

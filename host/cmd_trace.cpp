@@ -12,29 +12,33 @@
 
 namespace pim {
 
-void write_trace_header(std::ostream& os, const Org& org, const Timing& t) {
+void write_trace_header(std::ostream& os, const Org& org, const Timing& t, std::uint64_t refreshes_before) {
   fmt::print(os, "# org pch={} rank={} bg={} bank={}\n", org.pseudo_channels, org.ranks,
              org.bank_groups, org.banks);
   fmt::print(os, "# timing nRCD={} nRP={} nRAS={} nRC={} nRTPL={} nCCDAB={} nRRDS={} nRRDL={} nFAW={} nBL={}\n",
              t.nRCD, t.nRP, t.nRAS, t.nRC, t.nRTPL, t.nCCDAB, t.nRRDS, t.nRRDL, t.nFAW, t.nBL);
   fmt::print(os, "# timing-extra nCCDS={} nCCDL={} nROW={}\n", t.nCCDS, t.nCCDL, t.nROW);
+  fmt::print(os, "# refresh enabled={} nRFC={} nREFI={} postpone={} before={}\n", t.refresh ? 1 : 0, t.nRFC,
+             t.nREFI, kRefreshPostpone, refreshes_before);
 }
 
 void write_trace_line(std::ostream& os, const Command& c) {
   auto f = [](bool used, unsigned v) { return used ? std::to_string(v) : std::string("-"); };
   const bool bank_addr = c.op == Op::ACT || c.op == Op::PRE;
   const bool bg_addr = bank_addr || c.op == Op::MVGB || c.op == Op::MVSB;
+  const bool rank_addr = bg_addr || c.op == Op::REFAB;
   const bool row = c.op == Op::ACT || c.op == Op::ACTAB;
   const bool col = c.op == Op::MACAB || c.op == Op::WRGB || c.op == Op::MVGB;
   const std::string mask = c.op == Op::MACAB ? fmt::format("{:x}", c.mask) : "-";
-  fmt::print(os, "{} {} {} {} {} {} {} {} {}\n", c.cycle, op_name(c.op), f(bg_addr, c.pch),
-             f(bg_addr, c.rank), f(bg_addr, c.bg), f(bank_addr || c.op == Op::WRGB, c.bank),
+  fmt::print(os, "{} {} {} {} {} {} {} {} {}\n", c.cycle, op_name(c.op), f(rank_addr, c.pch),
+             f(rank_addr, c.rank), f(bg_addr, c.bg), f(bank_addr || c.op == Op::WRGB, c.bank),
              f(row, c.row), f(col, c.col), mask);
 }
 
 void write_trace(std::ostream& os, const Org& org, const Timing& timing,
-                 std::span<const Command> cmds, std::span<const TraceMark> marks) {
-  write_trace_header(os, org, timing);
+                 std::span<const Command> cmds, std::span<const TraceMark> marks,
+                 std::uint64_t refreshes_before) {
+  write_trace_header(os, org, timing, refreshes_before);
   std::size_t m = 0;
   for (std::size_t i = 0; i < cmds.size(); ++i) {
     for (; m < marks.size() && marks[m].index == i; ++m) os << "# " << marks[m].text << "\n";
@@ -77,7 +81,7 @@ unsigned need(const std::map<std::string, unsigned>& kv, const char* key, unsign
 
 ParsedTrace parse_trace(std::istream& is) {
   ParsedTrace p;
-  bool have_org = false, have_timing = false, have_extra = false;
+  bool have_org = false, have_timing = false, have_extra = false, have_refresh = false;
   std::string text;
   unsigned line = 0;
   while (std::getline(is, text)) {
@@ -110,6 +114,19 @@ ParsedTrace parse_trace(std::istream& is) {
         p.timing.nCCDL = need(kv, "nCCDL", line);
         p.timing.nROW = need(kv, "nROW", line);
         have_extra = true;
+      } else if (kind == "refresh") {
+        auto kv = key_values(ls, line);
+        const unsigned enabled = need(kv, "enabled", line), postpone = need(kv, "postpone", line);
+        if (enabled > 1) throw std::invalid_argument(fmt::format("trace line {}: enabled must be 0 or 1", line));
+        if (postpone != kRefreshPostpone)
+          throw std::invalid_argument(fmt::format("trace line {}: postpone={} (this checker knows {})", line,
+                                                  postpone, kRefreshPostpone));
+        p.timing.refresh = enabled == 1;
+        p.timing.nRFC = need(kv, "nRFC", line);
+        p.timing.nREFI = need(kv, "nREFI", line);
+        const auto before = kv.find("before");
+        p.refreshes_before = before == kv.end() ? 0 : before->second;
+        have_refresh = true;
       }
       continue;
     }
@@ -148,6 +165,7 @@ ParsedTrace parse_trace(std::istream& is) {
   // that the '# timing' line does not carry, and a trace must be checkable from the file alone.
   if (!have_extra)
     throw std::invalid_argument("trace: missing '# timing-extra nCCDS=.. nCCDL=.. nROW=..' header (no defaults)");
+  if (!have_refresh) throw std::invalid_argument("trace: missing '# refresh' header line");
   return p;
 }
 

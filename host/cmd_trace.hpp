@@ -19,7 +19,9 @@
 
 namespace pim {
 
-void write_trace_header(std::ostream& os, const Org& org, const Timing& timing);
+// `refreshes_before`: the REFABs each rank had before the first command (the `# refresh` line's
+// `before`; 0 for a trace from the start of a run).
+void write_trace_header(std::ostream& os, const Org& org, const Timing& timing, std::uint64_t refreshes_before = 0);
 void write_trace_line(std::ostream& os, const Command& cmd);
 // Comment lines interleaved with the trace: before command `index`, write "# text".
 struct TraceMark {
@@ -27,7 +29,8 @@ struct TraceMark {
   std::string text;
 };
 void write_trace(std::ostream& os, const Org& org, const Timing& timing,
-                 std::span<const Command> cmds, std::span<const TraceMark> marks = {});
+                 std::span<const Command> cmds, std::span<const TraceMark> marks = {},
+                 std::uint64_t refreshes_before = 0);
 // Writes to a file; throws std::runtime_error naming the path if it cannot be written.
 void write_trace_file(const std::string& path, const Org& org, const Timing& timing,
                       const std::vector<Command>& cmds);
@@ -37,6 +40,7 @@ struct ParsedTrace {
   Timing timing;
   std::vector<Command> cmds;  // data/mode are not in the trace and stay empty/default
   std::vector<unsigned> lines;  // source line of each command
+  std::uint64_t refreshes_before = 0;  // REFABs each rank had before the first command
 };
 // Parses a trace; throws std::invalid_argument naming the line on malformed input.
 ParsedTrace parse_trace(std::istream& is);

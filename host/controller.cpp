@@ -87,8 +87,17 @@ bool PhaseState::read_ready(std::size_t i, std::uint64_t cycle) const {
   return (ts_.check(probe, cycle) & (1u << kRuleRCD | 1u << kRuleMacClosed)) == 0;
 }
 
+bool PhaseState::refresh_blocks(const Command& c, std::uint64_t cycle) const {
+  if (c.op != Op::ACT && c.op != Op::ACTAB) return false;
+  for (unsigned r = 0; r < ts_.rank_count(); ++r) {
+    const bool touched = c.op == Op::ACTAB || r == c.pch * org_.ranks + c.rank;
+    if (touched && ts_.refreshes_owed(r, cycle) >= 1) return true;
+  }
+  return false;
+}
+
 bool PhaseState::issue(Command& c, std::uint64_t cycle) {
-  if (ts_.check(c, cycle) != 0) return false;
+  if (ts_.check(c, cycle) != 0 || refresh_blocks(c, cycle)) return false;
   c.cycle = cycle;
   ts_.apply(c, cycle);
   out_.cmds.push_back(c);
@@ -102,6 +111,49 @@ bool PhaseState::serve(std::size_t i, unsigned col) {
   if (--w.remaining > 0) return false;
   if (dot_) mvsb_read_[w.gbg] = static_cast<long>(i);
   return true;
+}
+
+namespace {
+
+Command refab(unsigned rank_index, const Org& org) {
+  Command c;
+  c.op = Op::REFAB;
+  c.pch = rank_index / org.ranks;
+  c.rank = rank_index % org.ranks;
+  return c;
+}
+
+}  // namespace
+
+std::vector<Command> Controller::refresh_until(std::uint64_t from, std::uint64_t until) {
+  std::vector<Command> out;
+  if (!timing_.refresh || timing_.nREFI == 0) return out;
+  std::uint64_t cycle = std::max(from, next_cycle_);
+  while (cycle < until) {
+    // The next cycle some rank owes a REFAB.
+    std::uint64_t due = until;
+    for (unsigned r = 0; r < ts_.rank_count(); ++r) {
+      const std::int64_t owed = ts_.refreshes_owed(r, cycle);
+      const std::uint64_t at = owed >= 1 ? cycle : (cycle / timing_.nREFI + 1 - owed) * timing_.nREFI;
+      due = std::min(due, at);
+    }
+    if (due >= until) break;
+    cycle = due;
+    bool issued = false;
+    for (unsigned r = 0; r < ts_.rank_count() && !issued; ++r) {
+      if (ts_.refreshes_owed(r, cycle) < 1) continue;
+      Command c = refab(r, org_);
+      if (ts_.check(c, cycle) == 0) {
+        c.cycle = cycle;
+        ts_.apply(c, cycle);
+        out.push_back(c);
+        next_cycle_ = cycle + 1;
+        issued = true;
+      }
+    }
+    ++cycle;
+  }
+  return out;
 }
 
 PhaseSchedule Controller::schedule(const PhaseRequest& ph, std::uint64_t start) {
@@ -166,18 +218,28 @@ PhaseSchedule Controller::schedule(const PhaseRequest& ph, std::uint64_t start) 
     if (cycle - last_issue > 1'000'000) throw std::logic_error("controller: no progress (internal error)");
     policy.begin_cycle();
     // Done?
-    bool busy = wrgb_sent < wrgb.size() || policy.reads_left();
-    for (unsigned g = 0; g < nbg && !busy; ++g) busy = mvsb_read[g] >= 0 || (!dot && had_reads[g] && !final_sent[g]);
-    if (!busy) {
-      bool any_open = false;
-      for (unsigned b = 0; b < org_.total_banks(); ++b) any_open = any_open || ts_.bank_open(b);
-      if (!ph.close_rows || !any_open) break;
-      if (policy.close_rows(st, cycle)) last_issue = cycle;
-      continue;
-    }
+    bool results_left = false;
+    for (unsigned g = 0; g < nbg && !results_left; ++g)
+      results_left = mvsb_read[g] >= 0 || (!dot && had_reads[g] && !final_sent[g]);
+    const bool reads_left = wrgb_sent < wrgb.size() || policy.reads_left();
+    bool any_open = false;
+    if (!reads_left)
+      for (unsigned b = 0; b < org_.total_banks() && !any_open; ++b) any_open = ts_.bank_open(b);
+    if (!reads_left && !results_left && (!ph.close_rows || !any_open)) break;
 
+    bool issued = false;
+    // 0. A REFAB a rank owes, as soon as it is legal (its banks closed for nRP).
+    if (timing_.refresh) {
+      for (unsigned r = 0; r < ts_.rank_count() && !issued; ++r) {
+        if (ts_.refreshes_owed(r, cycle) < 1) continue;
+        Command c = refab(r, org_);
+        issued = st.issue(c, cycle) || policy.close_for_refresh(st, r, cycle);
+      }
+    }
+    // The last MACAB is out: close the rows as soon as nRTPL allows, then the results.
+    if (!issued && !reads_left && ph.close_rows && any_open) issued = policy.close_rows(st, cycle);
     // 1. MACAB, 2. row commands: the row policy's.
-    bool issued = policy.issue_macab(st, cycle) || policy.issue_row_command(st, cycle);
+    issued = issued || policy.issue_macab(st, cycle) || policy.issue_row_command(st, cycle);
     // 3. WRGB / MVGB.
     if (!issued && wrgb_sent < wrgb.size()) {
       Command c = wrgb[wrgb_sent];

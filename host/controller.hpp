@@ -13,8 +13,20 @@
 //   busy; a MACAB serves every ready bank group that still needs its column (the column needed
 //   by the most ready groups is chosen, ties to the lower column).
 // Work-conserving: the schedule is built cycle by cycle, and at every cycle where some pending
-// command is legal (TimingState::check) one is issued; priorities: MACAB, row commands
+// command is legal (TimingState::check) one is issued; priorities: REFAB, MACAB, row commands
 // (both chosen by the row policy), then WRGB/MVGB, then MVSB.
+//
+// Refresh (Timing::refresh, docs/design.md section 2 "Refresh"): a rank (pch, rank) owes a REFAB
+// from each multiple of nREFI on. While it owes one, no row opens in it (ACT/ACTAB refused); the
+// reads of its open rows go on, the row policy closes them as it always does, and the REFAB
+// issues as soon as its rules allow (every bank of the rank closed for nRP). Rows are never
+// closed early for a refresh: a lockstep round (at most `columns` MACABs) ends first, which
+// postpones a REFAB by far less than the kRefreshPostpone intervals allowed. Between phases
+// (the channel idle while the host or the centroid-match unit works) refresh_until() issues
+// the REFABs that fall due.
+//
+// A phase's rows are closed as soon as its last MACAB allows (nRTPL), before the MVSBs that
+// move the last results out: MVSB reads the PIM unit's accumulators, not the row.
 //
 // Data flow per phase: dot mode starts with WRGB of the query (banks x cols_per_token
 // commands; the global buffer is shared by all bank groups); after the last MACAB of a read,
@@ -70,6 +82,11 @@ class Controller {
   // Schedules one phase; its first command is at or after `start` and after every command
   // already issued. Throws std::invalid_argument naming a bad read.
   PhaseSchedule schedule(const PhaseRequest& phase, std::uint64_t start);
+
+  // The REFABs that fall due in [from, until) while no phase runs (every row closed), each at
+  // the first cycle from `from` (and after everything issued) that its rules allow; empty with
+  // refresh off. Appended to nothing: the caller runs them like a phase's commands.
+  std::vector<Command> refresh_until(std::uint64_t from, std::uint64_t until);
 
   std::uint64_t next_cycle() const { return next_cycle_; }
   const TimingState& timing_state() const { return ts_; }

@@ -17,7 +17,9 @@ PhaseCycles& PhaseCycles::operator+=(const PhaseCycles& o) {
   keys += o.keys;
   softmax += o.softmax;
   values += o.values;
+  refresh += o.refresh;
   gaps += o.gaps;
+  idle += o.idle;
   return *this;
 }
 
@@ -55,7 +57,8 @@ double limit_cycles(const Org& org, const Timing& t, unsigned head_dim, std::uin
 
 const std::vector<std::string>& not_modelled() {
   static const std::vector<std::string> list = {
-      "refresh (no REF commands, no refresh blocking: every cycle is available)",
+      "refresh energy (REFAB commands and their nRFC blocking are modelled and counted; "
+      "their energy is not charged)",
       "softmax latency: the host/buffer-die softmax takes 0 cycles (the value phase starts the "
       "cycle after the last score leaves the channel)",
       "decode-time appends: writing the new token's key/value (and re-placing a completed "
@@ -101,7 +104,8 @@ StepFidelity mean_fidelity(const PolicyStats& p) {
 
 nlohmann::json cycles_json(const PhaseCycles& c) {
   return {{"total", c.total}, {"selection", c.selection}, {"keys", c.keys},
-          {"softmax", c.softmax}, {"values", c.values}, {"gaps", c.gaps}};
+          {"softmax", c.softmax}, {"values", c.values}, {"refresh", c.refresh}, {"gaps", c.gaps},
+          {"idle", c.idle}};
 }
 
 const PolicyStats* find(const std::vector<PolicyStats>& ps, const std::string& name) {
@@ -123,7 +127,8 @@ nlohmann::json report_json(const RunInfo& info, const std::vector<PolicyStats>& 
                           {"nCCDAB", info.timing.nCCDAB}, {"nCCDS", info.timing.nCCDS},
                           {"nCCDL", info.timing.nCCDL}, {"nRRDS", info.timing.nRRDS},
                           {"nRRDL", info.timing.nRRDL}, {"nFAW", info.timing.nFAW},
-                          {"nBL", info.timing.nBL}, {"nROW", info.timing.nROW}}},
+                          {"nBL", info.timing.nBL}, {"nROW", info.timing.nROW}, {"nRFC", info.timing.nRFC},
+                          {"nREFI", info.timing.nREFI}, {"refresh", info.timing.refresh}}},
               {"tck_ns", info.tck_ns}, {"fmt", info.fmt}, {"head_dim", info.head_dim},
               {"context", info.context}, {"steps", info.steps}, {"budget", info.budget},
               {"head", info.head}, {"head_kind", info.head_kind}};
@@ -212,18 +217,24 @@ std::string report_table(const RunInfo& info, const std::vector<PolicyStats>& po
                    info.timing.nRC, info.timing.nRTPL, info.timing.nCCDAB, info.timing.nCCDS,
                    info.timing.nCCDL, info.timing.nRRDS, info.timing.nRRDL, info.timing.nFAW,
                    info.timing.nBL, info.tck_ns));
+  line(info.timing.refresh
+           ? fmt::format("refresh on: REFAB per rank every nREFI {} cycles (at most {} postponed), nRFC {}; "
+                         "steps start mid-interval (docs/design.md section 5)",
+                         info.timing.nREFI, kRefreshPostpone, info.timing.nRFC)
+           : std::string("refresh off (--refresh off): no REFAB, every cycle available"));
   line("");
   line("Per decode step (mean over steps), cycles of the RTL clock:");
-  line(fmt::format("{:<10} {:<12} {:<9} {:>9} {:>8} {:>8} {:>8} {:>6} {:>9} {:>8} {:>8} {:>6} {:>6}",
-                   "policy", "layout", "mode", "cycles", "select", "keys", "values", "gaps", "ns",
-                   "ACTs", "MACABs", "util", "x lim"));
+  line(fmt::format("{:<10} {:<12} {:<9} {:>9} {:>8} {:>8} {:>8} {:>7} {:>6} {:>6} {:>9} {:>8} {:>8} {:>6} {:>6}",
+                   "policy", "layout", "mode", "cycles", "select", "keys", "values", "refresh", "gaps", "idle",
+                   "ns", "ACTs", "MACABs", "util", "x lim"));
   for (const auto& p : policies) {
     const double n = std::max<std::size_t>(1, p.steps.size());
     auto get = [&](const char* k) { auto it = p.commands.find(k); return it == p.commands.end() ? 0ull : (unsigned long long)it->second; };
     const double lim = limit_cycles(info.org, info.timing, info.head_dim, p.selected_tokens);
-    line(fmt::format("{:<10} {:<12} {:<9} {:>9.0f} {:>8.0f} {:>8.0f} {:>8.0f} {:>6.0f} {:>9.0f} {:>8.0f} {:>8.0f} {:>5.1f}% {:>6.2f}",
+    line(fmt::format("{:<10} {:<12} {:<9} {:>9.0f} {:>8.0f} {:>8.0f} {:>8.0f} {:>7.0f} {:>6.0f} {:>6.0f} {:>9.0f} {:>8.0f} {:>8.0f} {:>5.1f}% {:>6.2f}",
                      p.policy, p.layout, p.mode, p.cycles.total / n, p.cycles.selection / n,
-                     p.cycles.keys / n, p.cycles.values / n, p.cycles.gaps / n, p.cycles.total / n * info.tck_ns,
+                     p.cycles.keys / n, p.cycles.values / n, p.cycles.refresh / n, p.cycles.gaps / n,
+                     p.cycles.idle / n, p.cycles.total / n * info.tck_ns,
                      p.events.activations / n, get("MACAB") / n, 100 * mean_util(p, info.timing),
                      lim > 0 ? p.cycles.total / lim : 0.0));
   }

@@ -33,9 +33,15 @@ struct PhaseCycles {
   std::uint64_t keys = 0;       // key phase: first command .. last score out
   std::uint64_t softmax = 0;    // host softmax: 0 (not modelled, see not_modelled)
   std::uint64_t values = 0;     // value phase: first command .. last partial context out
+  std::uint64_t refresh = 0;    // cycles in which some rank was refreshing (REFAB + nRFC), taken
+                                // out of the phase they fall in
   std::uint64_t gaps = 0;       // cycles of the step between those phases (waits for the previous
                                 // phase's row closing); total = selection + keys + softmax +
-                                // values + gaps
+                                // values + refresh + gaps
+  std::uint64_t idle = 0;       // not a phase: cycles in which no command could issue for lack of
+                                // work (the channel waiting for the centroid-match unit's
+                                // selection, or for the last score before the softmax); they lie
+                                // inside selection and gaps
   PhaseCycles& operator+=(const PhaseCycles& o);
 };
 

@@ -39,9 +39,10 @@ std::string run_csv(const RunInfo& info, const std::vector<PolicyStats>& policie
       const PhaseCycles& c = st.cycles;
       const StepFidelity& f = st.fidelity;
       out += fmt::format(
-          "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", field(p.policy),
+          "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n",
+          field(p.policy),
           field(p.layout), field(p.mode), info.budget, s, st.context, st.selected, st.selection_skipped ? 1 : 0,
-          c.total, c.selection, c.keys, c.softmax, c.values, c.gaps, num(static_cast<double>(c.total) * info.tck_ns),
+          c.total, c.selection, c.keys, c.softmax, c.values, c.refresh, c.gaps, c.idle, num(static_cast<double>(c.total) * info.tck_ns),
           st.at.start, st.at.ran_selection ? fmt::format("{}", st.at.selection) : std::string(), st.at.keys,
           st.at.softmax, st.at.values, st.at.end, st.activations, num(f.recall), num(f.hit_rate), num(f.rel_err),
           num(f.cosine), num(f.rtl_rel_err), num(f.rtl_cosine), st.non_finite_output ? 1 : 0);

@@ -21,10 +21,11 @@
 
 namespace pim {
 
-inline constexpr std::array<std::string_view, 29> kRunCsvColumns{
+inline constexpr std::array<std::string_view, 31> kRunCsvColumns{
     "policy",          "layout",          "mode",           "budget",          "step",
     "context",         "selected",        "selection_skipped", "cycles",       "selection_cycles",
-    "keys_cycles",     "softmax_cycles",  "values_cycles",  "gap_cycles",      "latency_ns",
+    "keys_cycles",     "softmax_cycles",  "values_cycles",  "refresh_cycles",  "gap_cycles",
+    "idle_cycles",     "latency_ns",
     "start_cycle",     "selection_start", "keys_start",     "softmax_start",   "values_start",
     "end_cycle",       "activations",     "recall",         "hit_rate",        "rel_err",
     "cosine",          "rtl_output_rel_err", "rtl_output_cosine", "non_finite_output"};

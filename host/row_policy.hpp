@@ -61,8 +61,11 @@ class PhaseState {
   // (query written, previous scores moved out / scalars written, its row open in all its
   // banks, nRCD met).
   bool read_ready(std::size_t i, std::uint64_t cycle) const;
-  // Issues `c` at `cycle` if TimingState allows it; returns whether it did.
+  // Issues `c` at `cycle` if TimingState allows it and, for ACT/ACTAB, no rank it opens owes a
+  // refresh; returns whether it did.
   bool issue(Command& c, std::uint64_t cycle);
+  // Whether a rank that `c` (ACT/ACTAB) would open a row in owes a REFAB at `cycle`.
+  bool refresh_blocks(const Command& c, std::uint64_t cycle) const;
   // A MACAB of column `col` served read i (which needed it): returns whether that was the
   // read's last column (the read is then finished and, in dot mode, its MVSB pending).
   bool serve(std::size_t i, unsigned col);
@@ -101,6 +104,14 @@ class RowPolicy {
   virtual bool issue_row_command(PhaseState& st, std::uint64_t cycle) = 0;
   // After the last read: issues a command closing open rows if legal; returns whether it did.
   virtual bool close_rows(PhaseState& st, std::uint64_t cycle) = 0;
+  // Rank `rank` (pch * ranks + rank) owes a REFAB and no row may open in it: closes (if legal)
+  // a bank of it that would otherwise stay open without serving a read (a bank group half
+  // opened, or done with its reads); returns whether it issued. Default: nothing to close
+  // (lockstep rounds close every row with PREA before the next ACTAB).
+  virtual bool close_for_refresh(PhaseState& st, unsigned rank, std::uint64_t cycle) {
+    (void)st, (void)rank, (void)cycle;
+    return false;
+  }
   // Appends the reads that may take their MVGB now (any order).
   virtual void active_reads(std::vector<std::size_t>& out) const = 0;
   // Whether global bank group g still has reads with MACABs to take.

@@ -106,6 +106,28 @@ class PerBgRowPolicy final : public RowPolicy {
     return false;
   }
 
+  // A bank group of the rank that cannot finish a read without opening a row (half open, or
+  // open on a row its current read does not use) or that has no read left gives its banks up.
+  bool close_for_refresh(PhaseState& st, unsigned rank, std::uint64_t cycle) override {
+    const TimingState& ts = st.timing();
+    const unsigned nb = org_.banks, per_rank = org_.bank_groups;
+    for (unsigned g = rank * per_rank; g < (rank + 1) * per_rank; ++g) {
+      bool keep = cur_[g] >= 0;
+      if (keep) {
+        const unsigned row = (*work_)[static_cast<std::size_t>(cur_[g])].row;
+        for (unsigned k = 0; k < nb; ++k) keep = keep && ts.bank_open(g * nb + k) && ts.open_row(g * nb + k) == row;
+      }
+      if (keep) continue;
+      for (unsigned k = 0; k < nb; ++k) {
+        if (!ts.bank_open(g * nb + k)) continue;
+        Command c = st.bg_cmd(Op::PRE, g);
+        c.bank = k;
+        if (st.issue(c, cycle)) return true;
+      }
+    }
+    return false;
+  }
+
   void active_reads(std::vector<std::size_t>& out) const override {
     for (long i : cur_)
       if (i >= 0) out.push_back(static_cast<std::size_t>(i));

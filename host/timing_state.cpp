@@ -17,6 +17,7 @@ bool TimingState::address_ok(const Command& c) const {
   const bool bg_addr = bank_addr || c.op == Op::MVGB || c.op == Op::MVSB;
   if (bg_addr && (c.pch >= org_.pseudo_channels || c.rank >= org_.ranks || c.bg >= org_.bank_groups))
     return false;
+  if (c.op == Op::REFAB && (c.pch >= org_.pseudo_channels || c.rank >= org_.ranks)) return false;
   if ((bank_addr || c.op == Op::WRGB) && c.bank >= org_.banks) return false;
   if ((c.op == Op::ACT || c.op == Op::ACTAB) && c.row >= org_.rows) return false;
   if ((c.op == Op::MACAB || c.op == Op::WRGB || c.op == Op::MVGB) && c.col >= org_.columns) return false;
@@ -42,6 +43,12 @@ std::uint32_t TimingState::check(const Command& c, std::uint64_t cycle) const {
     if (since(b.pre) < t_.nRP) flag(kRuleRP);
     if (since(b.act) < t_.nRC) flag(kRuleRC);
   };
+  const unsigned banks_per_rank = org_.bank_groups * org_.banks;
+  auto rank_refreshing = [&](unsigned r) { return since(ranks_[r].ref) < t_.nRFC; };
+  if (t_.refresh && t_.nREFI > 0 && c.op != Op::REFAB) {  // a REFAB pays the debt back
+    for (unsigned r = 0; r < ranks_.size(); ++r)
+      if (refreshes_owed(r, cycle) > static_cast<std::int64_t>(kRefreshPostpone)) flag(kRuleREFI);
+  }
   auto check_pre = [&](const Bank& b) {
     if (!b.open) return;  // no-op
     if (since(b.act) < t_.nRAS) flag(kRuleRAS);
@@ -51,11 +58,25 @@ std::uint32_t TimingState::check(const Command& c, std::uint64_t cycle) const {
   switch (c.op) {
     case Op::ACTAB:
       for (const Bank& b : banks_) check_act(b);
+      for (unsigned r = 0; r < ranks_.size(); ++r)
+        if (rank_refreshing(r)) flag(kRuleRFC);
       break;
+    case Op::REFAB: {
+      const unsigned r = c.pch * org_.ranks + c.rank;
+      for (unsigned k = r * banks_per_rank; k < (r + 1) * banks_per_rank; ++k) {
+        if (banks_[k].open) flag(kRuleRefOpen);
+        if (since(banks_[k].pre) < t_.nRP) flag(kRuleRP);
+      }
+      if (rank_refreshing(r)) flag(kRuleRFC);
+      if (t_.refresh && t_.nREFI > 0 && -refreshes_owed(r, cycle) >= static_cast<std::int64_t>(kRefreshPostpone))
+        flag(kRuleREFI);
+      break;
+    }
     case Op::ACT: {
       const unsigned g = org_.global_bank_group(c.pch, c.rank, c.bg);
       check_act(banks_[g * nb + c.bank]);
       const unsigned r = rank_of_gbg(g);
+      if (rank_refreshing(r)) flag(kRuleRFC);
       for (unsigned o = r * org_.bank_groups; o < (r + 1) * org_.bank_groups; ++o) {
         if (o == g && since(bg_act_[o]) < t_.nRRDL) flag(kRuleRRDL);
         if (o != g && since(bg_act_[o]) < t_.nRRDS) flag(kRuleRRDS);
@@ -97,7 +118,18 @@ std::uint64_t TimingState::settled_cycle() const {
   if (last_cmd_ < 0) return 0;
   const unsigned longest = std::max({t_.nRCD, t_.nRP, t_.nRAS, t_.nRC, t_.nRTPL, t_.nCCDAB, t_.nCCDS, t_.nCCDL,
                                      t_.nRRDS, t_.nRRDL, t_.nFAW, t_.nBL, t_.nROW});
-  return static_cast<std::uint64_t>(last_cmd_) + longest;
+  std::uint64_t settled = static_cast<std::uint64_t>(last_cmd_) + longest;
+  for (unsigned r = 0; r < ranks_.size(); ++r) settled = std::max(settled, refresh_done(r));
+  return settled;
+}
+
+std::int64_t TimingState::refreshes_owed(unsigned r, std::uint64_t cycle) const {
+  if (!t_.refresh || t_.nREFI == 0) return 0;
+  return static_cast<std::int64_t>(cycle / t_.nREFI) - static_cast<std::int64_t>(ranks_[r].refs);
+}
+
+std::uint64_t TimingState::refresh_done(unsigned r) const {
+  return ranks_[r].ref < 0 ? 0 : static_cast<std::uint64_t>(ranks_[r].ref + t_.nRFC);
 }
 
 void TimingState::apply(const Command& c, std::uint64_t cycle) {
@@ -129,6 +161,12 @@ void TimingState::apply(const Command& c, std::uint64_t cycle) {
     case Op::PRE:
       pre(banks_[org_.global_bank_group(c.pch, c.rank, c.bg) * nb + c.bank]);
       break;
+    case Op::REFAB: {
+      Rank& rk = ranks_[c.pch * org_.ranks + c.rank];
+      rk.ref = now;
+      ++rk.refs;
+      break;
+    }
     case Op::MACAB:
       last_macab_ = now;
       for (unsigned g = 0; g < org_.total_bank_groups(); ++g) {

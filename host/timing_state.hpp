@@ -13,6 +13,11 @@
 // - nRRDS/nRRDL/nFAW are per rank (pch, rank). The command bus and the data bus are one each
 //   per channel: a row command holds the command bus nROW cycles, every command at least 1;
 //   WRGB/MVGB/MVSB hold the data bus nBL cycles.
+// - REFAB pch rank (docs/design.md section 2, "Refresh"): every bank of the rank closed
+//   (ref-open) for at least nRP (nRP); no ACT/ACTAB/REFAB to the rank within nRFC of it (nRFC).
+//   With Timing::refresh on, a rank owes floor(cycle / nREFI) REFABs at a cycle (the schedule
+//   starts at cycle 0); any other command issued while a rank owes more than kRefreshPostpone,
+//   and a REFAB that would put a rank more than kRefreshPostpone ahead, break nREFI.
 #pragma once
 
 #include <array>
@@ -40,6 +45,11 @@ class TimingState {
   std::uint64_t settled_cycle() const;
 
   bool bank_open(unsigned gbank) const { return banks_[gbank].open; }
+  // Refresh of rank r = pch * ranks + rank: REFABs owed at `cycle` beyond those issued (<= 0:
+  // none due; only with Timing::refresh), and the cycle its last REFAB ends (rank busy before).
+  std::int64_t refreshes_owed(unsigned r, std::uint64_t cycle) const;
+  std::uint64_t refresh_done(unsigned r) const;
+  unsigned rank_count() const { return static_cast<unsigned>(ranks_.size()); }
   unsigned open_row(unsigned gbank) const { return banks_[gbank].row; }
   const Org& org() const { return org_; }
   const Timing& timing() const { return t_; }
@@ -53,6 +63,8 @@ class TimingState {
   };
   struct Rank {
     std::array<std::int64_t, 4> faw{kNever, kNever, kNever, kNever};  // last 4 ACTs, oldest first
+    std::int64_t ref = kNever;  // last REFAB
+    std::uint64_t refs = 0;     // REFABs issued
   };
   unsigned rank_of_gbg(unsigned gbg) const { return gbg / org_.bank_groups; }
   bool address_ok(const Command& cmd) const;

@@ -1,6 +1,7 @@
 #include "host/trace_checker.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <sstream>
 
 namespace pim {
@@ -31,6 +32,7 @@ bool in_range(const Command& c, const Org& o) {
     if (c.pch >= o.pseudo_channels || c.rank >= o.ranks || c.bg >= o.bank_groups) return false;
   }
   if ((c.op == Op::ACT || c.op == Op::PRE || c.op == Op::WRGB) && c.bank >= o.banks) return false;
+  if (c.op == Op::REFAB && (c.pch >= o.pseudo_channels || c.rank >= o.ranks)) return false;
   if (c.op == Op::MACAB && o.total_bank_groups() < 64 && (c.mask >> o.total_bank_groups()) != 0)
     return false;
   if (c.op == Op::MACAB && c.mask == 0) return false;  // a column command to no bank group
@@ -49,6 +51,16 @@ std::vector<TraceViolation> check_trace(const ParsedTrace& tr) {
   std::vector<std::vector<bool>> member(cmds.size());  // per global bank: addressed?
   std::vector<std::vector<bool>> closes(cmds.size());  // per global bank: closed an open row?
   std::vector<bool> open(o.total_banks(), false);
+  // Refresh (docs/design.md section 2): per bank the cycle it was last closed, per rank its
+  // last REFAB and how many it had; nRFC is longer than the pair window, so these are state.
+  constexpr std::int64_t kLongAgo = -(std::int64_t{1} << 40);
+  std::vector<std::int64_t> closed_at(o.total_banks(), kLongAgo);
+  const unsigned nranks = o.pseudo_channels * o.ranks, per_rank = o.bank_groups * o.banks;
+  std::vector<std::int64_t> last_ref(nranks, kLongAgo);
+  // The REFABs each rank had before the trace's first command (the header's `before`: 0 for a
+  // whole run, the run's count for a policy's part of it).
+  std::vector<std::uint64_t> refs(nranks, tr.refreshes_before);
+  const bool refi = t.refresh && t.nREFI > 0;
   std::vector<TraceViolation> out;
   std::size_t first = 0;
   for (std::size_t j = 0; j < cmds.size(); ++j) {
@@ -104,10 +116,35 @@ std::vector<TraceViolation> check_trace(const ParsedTrace& tr) {
       }
     }
     if (cj.op == Op::ACT && faw_count >= 4) err |= 1u << kRuleFAW;
+    // Refresh rules.
+    const auto now = static_cast<std::int64_t>(cj.cycle);
+    auto owed = [&](unsigned r) { return static_cast<std::int64_t>(cj.cycle / t.nREFI) - static_cast<std::int64_t>(refs[r]); };
+    if (cj.op == Op::REFAB) {
+      const unsigned r = cj.pch * o.ranks + cj.rank;
+      for (unsigned b = r * per_rank; b < (r + 1) * per_rank; ++b) {
+        if (open[b]) err |= 1u << kRuleRefOpen;
+        if (now - closed_at[b] < t.nRP) err |= 1u << kRuleRP;
+      }
+      if (now - last_ref[r] < t.nRFC) err |= 1u << kRuleRFC;
+      if (refi && -owed(r) >= static_cast<std::int64_t>(kRefreshPostpone)) err |= 1u << kRuleREFI;
+    } else if (refi) {
+      for (unsigned r = 0; r < nranks; ++r)
+        if (owed(r) > static_cast<std::int64_t>(kRefreshPostpone)) err |= 1u << kRuleREFI;
+    }
+    if (acts(cj.op)) {
+      for (unsigned r = 0; r < nranks; ++r) {
+        const bool touched = cj.op == Op::ACTAB || r == cj.pch * o.ranks + cj.rank;
+        if (touched && now - last_ref[r] < t.nRFC) err |= 1u << kRuleRFC;
+      }
+    }
     // Apply the state change.
     for (const unsigned b : banks[j]) {
       if (acts(cj.op)) open[b] = true;
-      if (pres(cj.op)) open[b] = false;
+      if (pres(cj.op) && open[b]) { open[b] = false; closed_at[b] = now; }
+    }
+    if (cj.op == Op::REFAB) {
+      last_ref[cj.pch * o.ranks + cj.rank] = now;
+      ++refs[cj.pch * o.ranks + cj.rank];
     }
     if (err) out.push_back({tr.lines[j], cj.cycle, err});
   }
@@ -115,9 +152,9 @@ std::vector<TraceViolation> check_trace(const ParsedTrace& tr) {
 }
 
 std::vector<TraceViolation> check_commands(const Org& org, const Timing& timing,
-                                           std::span<const Command> cmds) {
+                                           std::span<const Command> cmds, std::uint64_t refreshes_before) {
   std::stringstream text;
-  write_trace(text, org, timing, cmds);
+  write_trace(text, org, timing, cmds, {}, refreshes_before);
   return check_trace(parse_trace(text));
 }
 

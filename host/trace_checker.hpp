@@ -25,7 +25,9 @@ std::vector<TraceViolation> check_trace(const ParsedTrace& trace);
 
 // The self-check of a run: writes `cmds` as trace text (write_trace), parses it back and checks
 // it, so that what is checked is exactly what --cmd-trace would write.
+// `refreshes_before`: the REFABs each rank had before cmds[0] (a part of a run that starts with
+// every REFAB due issued: cmds[0].cycle / nREFI).
 std::vector<TraceViolation> check_commands(const Org& org, const Timing& timing,
-                                           std::span<const Command> cmds);
+                                           std::span<const Command> cmds, std::uint64_t refreshes_before = 0);
 
 }  // namespace pim

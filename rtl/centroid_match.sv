@@ -20,39 +20,43 @@
 //   equal score and id would both be dropped once one of them was output). resume_i is ignored
 //   (and flagged in simulation) unless the previous selection ended with s_limit_o.
 //
-// Structure: a streaming insertion-sorted register array of S slots (slot 0 = best). Each new
-//   entry is compared with all S slots in parallel (48-bit unsigned compare of the sort key
-//   {monotone score key, ~id}); the slots at and below its rank shift down by one and it is
-//   written into the gap, so one entry is accepted per cycle without stalls; the entry pushed
-//   out of slot S-1 can never be selected (S better ones exist). After the last entry the array
+// Structure: a streaming insertion-sorted register array of S slots (slot 0 = best). Up to
+//   InWidth (W) entries arrive per cycle (an MVSB delivers 8 scores every nBL = 2 cycles, so W = 4
+//   keeps pace with the channel). Each lane's entry is compared with all S slots in parallel
+//   (52-bit unsigned compare of the sort key {monotone score key, ~id}) and with the other lanes
+//   (its rank among them); slot i moves down by the number of lanes ranking above it, and lane k
+//   is written at its insertion point plus its rank, so W entries are merged per cycle without
+//   stalls; entries pushed beyond slot S-1 can never be selected (S better ones exist). After the last entry the array
 //   is shifted out of slot 0 one cluster per cycle while a remaining-budget register computes
 //   the take. Chosen over a multi-pass argmax (S x C cycles), a systolic sorter (same S
 //   comparators plus S cycles of drain before the walk) and a threshold search (needs a second
 //   pass over the stream, i.e. a C-entry buffer): it needs no stream buffer and its output
-//   starts one cycle after the last entry. Cost: S 52-bit comparators (+1 for the resume
-//   floor) and S x 60 flops (+52); Yosys 0.23 generic `synth` at S = 256: 119,156 cells
-//   (15,470 flops), see `make synth`.
+//   starts one cycle after the last entry. Cost: S x W 52-bit comparators (+W for the resume
+//   floor, W(W-1) between lanes), a (W+1+W*W)-way select per slot and S x 60 flops (+52); see
+//   `make synth` for the cell counts.
 //
 // Cycle contract (cycle 0 = the cycle the first entry is presented):
 //   - start_i (only while ready_o is high) latches budget_i and resume_i and clears the array; the first
 //     entry may be presented in the same cycle as start_i or any later cycle.
-//   - Entries: in_valid_i with in_id_i/in_score_i/in_size_i, one per cycle, gaps allowed (no
-//     ready signal: the unit never stalls); in_last_i marks the last entry (C >= 1 entries).
-//   - With the last entry in cycle L (= C-1 without gaps), the selection is presented as
+//   - Entries: in_valid_i[k] with lane k of in_id_i/in_score_i/in_size_i, up to W per cycle in
+//     any lanes, cycles without entries allowed (no ready signal: the unit never stalls);
+//     in_last_i marks the cycle of the last entries (C >= 1 entries).
+//   - With the last entries in cycle L (= ceil(C/W)-1 with full cycles), the selection is presented as
 //     out_valid_o for n consecutive cycles L+2 .. L+n+1 (slot order = selection order,
 //     out_take_o = tokens taken, out_last_o on the final one). done_o pulses once, together with
 //     the final entry (or alone in cycle L+2 if nothing is selected), with budget_met_o and
 //     s_limit_o valid in that cycle. ready_o rises in the done_o cycle, so the next start_i
 //     may come in that very cycle (back-to-back selections).
-//   - Hence the result is complete in cycle C + max(n, 1) <= C + S (constant: 1 cycle for the
-//     output register), i.e. C + n + 1 cycles counting cycle 0 and the done cycle. A pass is
-//     timed the same way (C counts the dropped entries too); P passes back to back (each start_i
-//     in the previous done cycle) take sum(C + n_p + 1) - (P - 1) cycles.
+//   - Hence the result is complete in cycle L + 1 + max(n, 1), i.e. L + n + 2 cycles counting
+//     cycle 0 and the done cycle. A pass is timed the same way (its cycles count the dropped
+//     entries too); P passes back to back (each start_i in the previous done cycle) take
+//     sum(L_p + n_p + 2) - (P - 1) cycles.
 // Parameters: MaxClusters (C, stream length bound per pass; checked in simulation only; ids are
-//   CM_ID_W = 20 bits, so 2^20 distinct clusters), MaxSel (S >= 2).
+//   CM_ID_W = 20 bits, so 2^20 distinct clusters), MaxSel (S >= 2), InWidth (1 <= W <= S).
 module centroid_match #(
   parameter int MaxClusters = pim_pkg::CM_MAX_CLUSTERS,
-  parameter int MaxSel      = pim_pkg::CM_MAX_SEL
+  parameter int MaxSel      = pim_pkg::CM_MAX_SEL,
+  parameter int InWidth     = pim_pkg::CM_IN_WIDTH
 ) (
   input  logic                            clk_i,
   input  logic                            rst_ni,
@@ -62,11 +66,13 @@ module centroid_match #(
   input  logic                            resume_i,   // continue after the previous pass
   output logic                            ready_o,
   // Entry stream (the banks' centroid scores via MVSB)
-  input  logic                            in_valid_i,
-  input  logic                            in_last_i,
-  input  logic [pim_pkg::CM_ID_W-1:0]     in_id_i,
-  input  logic [pim_pkg::CM_SCORE_W-1:0]  in_score_i,
-  input  logic [pim_pkg::CM_SIZE_W-1:0]   in_size_i,
+  // Entry stream (the banks' centroid scores via MVSB): up to InWidth entries per cycle, lane k
+  // at [k*width +: width]; in_last_i: this cycle holds the stream's last entries.
+  input  logic [InWidth-1:0]                       in_valid_i,
+  input  logic                                     in_last_i,
+  input  logic [InWidth*pim_pkg::CM_ID_W-1:0]      in_id_i,
+  input  logic [InWidth*pim_pkg::CM_SCORE_W-1:0]   in_score_i,
+  input  logic [InWidth*pim_pkg::CM_SIZE_W-1:0]    in_size_i,
   // Selected clusters, best first
   output logic                            out_valid_o,
   output logic                            out_last_o,
@@ -83,9 +89,13 @@ module centroid_match #(
   localparam int BW   = pim_pkg::CM_BUDGET_W;
   localparam int KeyW = pim_pkg::CM_KEY_W;
   localparam int S    = MaxSel;
+  localparam int W    = InWidth;
 
   if (MaxSel < 2) begin : gen_bad_param
     centroid_match_error_max_sel_must_be_at_least_2 u_error ();
+  end
+  if (InWidth < 1 || InWidth > MaxSel) begin : gen_bad_width
+    centroid_match_error_in_width_must_be_1_to_max_sel u_error ();
   end
 
   // Monotone key of a binary32 score: unsigned order of keys = numeric order of scores, with
@@ -116,81 +126,159 @@ module centroid_match #(
   logic [S*SzW-1:0]  size_q, size_d;
   logic [S-1:0]      valid_q, valid_d;
 
-  logic            entry_en, insert, walk, eff_resume, passed;
-  logic [KeyW-1:0] new_key, last_key_q;
-  logic [S-1:0]    eff_valid, ge, prev_ge;
+  logic            beat, walk, eff_resume;
+  logic [KeyW-1:0] last_key_q;
+  logic [S-1:0]    eff_valid;
+  logic [W-1:0]    ins;                 // lane k is inserted this cycle
+  logic [W*KeyW-1:0] new_key;           // lane k's sort key at [k*KeyW +: KeyW]
 
-  assign entry_en   = in_valid_i && ((state_q == StIdle && start_i) || state_q == StLoad);
-  assign new_key    = {score_key(in_score_i), ~in_id_i};
+  // A beat: some lane valid while a selection takes entries (start_i may come with it).
+  assign beat       = (|in_valid_i) && ((state_q == StIdle && start_i) || state_q == StLoad);
   // A resumed pass drops the entries that rank at or before the previous pass's last output.
   assign eff_resume = (state_q == StIdle && start_i) ? (resume_i && can_resume_q) : resume_q;
-  assign passed     = eff_resume && (new_key >= last_key_q);
-  assign insert     = entry_en && (in_size_i != '0) && !passed;
   assign walk       = (state_q == StWalk);
-  // start_i empties the array for the entry that may come with it.
+  // start_i empties the array for the entries that may come with it.
   assign eff_valid = valid_q & {S{!(state_q == StIdle && start_i)}};
 
-  // ge[i]: slot i holds an entry that ranks at or above the new one (a prefix of the array).
-  for (genvar i = 0; i < S; i++) begin : gen_cmp
-    assign ge[i] = eff_valid[i] && (key_q[i*KeyW +: KeyW] >= new_key);
+  for (genvar k = 0; k < W; k++) begin : gen_lane
+    logic [KeyW-1:0] key;
+    logic            passed;
+    assign key    = {score_key(in_score_i[k*32 +: 32]), ~in_id_i[k*IdW +: IdW]};
+    assign passed = eff_resume && (key >= last_key_q);
+    assign new_key[k*KeyW +: KeyW] = key;
+    assign ins[k] = beat && in_valid_i[k] && (in_size_i[k*SzW +: SzW] != '0) && !passed;
   end
-  assign prev_ge = {ge[S-2:0], 1'b1};
 
-  // Slot i takes: its own entry (ge), the new entry (first slot below the prefix), or the
-  // entry of slot i-1 (shift down). While walking every slot takes slot i+1 (shift up).
-  for (genvar i = 0; i < S; i++) begin : gen_slot
-    logic [KeyW-1:0] own_key, up_key, dn_key, slot_key;
-    logic [SzW-1:0]  own_size, up_size, dn_size, slot_size;
-    logic            up_valid, dn_valid, slot_valid;
-    assign own_key  = key_q[i*KeyW +: KeyW];
-    assign own_size = size_q[i*SzW +: SzW];
-    if (i == 0) begin : gen_first
-      assign up_key   = new_key;
-      assign up_size  = in_size_i;
-      assign up_valid = 1'b1;
-    end else begin : gen_rest
-      assign up_key   = key_q[(i-1)*KeyW +: KeyW];
-      assign up_size  = size_q[(i-1)*SzW +: SzW];
-      assign up_valid = eff_valid[i-1];
+  // ge[i*W + k]: slot i holds an entry that ranks at or above lane k's (a prefix of the array
+  // for each lane). prev_ge: the same for slot i-1 (slot -1: always).
+  logic [S*W-1:0] ge, prev_ge;
+  for (genvar i = 0; i < S; i++) begin : gen_cmp
+    for (genvar k = 0; k < W; k++) begin : gen_cmp_lane
+      assign ge[i*W + k] = eff_valid[i] && (key_q[i*KeyW +: KeyW] >= new_key[k*KeyW +: KeyW]);
+      if (i == 0) begin : gen_top
+        assign prev_ge[k] = 1'b1;
+      end else begin : gen_below
+        assign prev_ge[i*W + k] = ge[(i-1)*W + k];
+      end
     end
-    if (i == S - 1) begin : gen_bottom
-      assign dn_key   = own_key;
-      assign dn_size  = own_size;
-      assign dn_valid = 1'b0;
-    end else begin : gen_upper
-      assign dn_key   = key_q[(i+1)*KeyW +: KeyW];
-      assign dn_size  = size_q[(i+1)*SzW +: SzW];
-      assign dn_valid = valid_q[i+1];
-    end
+  end
 
-    // Scalar selects only in here (Icarus 11 cannot handle part-selects inside always_*).
-    logic own_valid, own_ge, own_prev_ge;
-    assign own_valid   = eff_valid[i];
-    assign own_ge      = ge[i];
-    assign own_prev_ge = prev_ge[i];
-    always_comb begin
-      slot_key   = own_key;
-      slot_size  = own_size;
-      slot_valid = own_valid;
-      if (walk) begin
-        slot_key   = dn_key;
-        slot_size  = dn_size;
-        slot_valid = dn_valid;
-      end else if (insert && !own_ge) begin
-        if (own_prev_ge) begin
-          slot_key   = new_key;
-          slot_size  = in_size_i;
-          slot_valid = 1'b1;
-        end else begin
-          slot_key   = up_key;
-          slot_size  = up_size;
-          slot_valid = up_valid;
+  // Rank of lane k among this cycle's inserted lanes (lanes ranking above it; equal keys: the
+  // lower lane first), and, per slot, how many inserted lanes rank above its entry (it moves
+  // down by that many).
+  localparam int RW = $clog2(W + 1);
+  logic [W*RW-1:0] rank;
+  logic [S*RW-1:0] above;
+  always_comb begin
+    for (int k = 0; k < W; k++) begin
+      rank[k*RW +: RW] = '0;
+      for (int j = 0; j < W; j++) begin
+        if (j != k && ins[j] &&
+            ((new_key[j*KeyW +: KeyW] > new_key[k*KeyW +: KeyW]) ||
+             (new_key[j*KeyW +: KeyW] == new_key[k*KeyW +: KeyW] && j < k))) begin
+          rank[k*RW +: RW] = rank[k*RW +: RW] + RW'(1);
         end
       end
     end
-    assign key_d[i*KeyW +: KeyW] = slot_key;
-    assign size_d[i*SzW +: SzW]  = slot_size;
-    assign valid_d[i]            = slot_valid;
+  end
+  // (Icarus 11 cannot take constant part-selects inside always_*: each slot's slices are wires.)
+  for (genvar i = 0; i < S; i++) begin : gen_above
+    logic [W-1:0]  ge_row;
+    logic [RW-1:0] cnt;
+    assign ge_row = ge[i*W +: W];
+    always_comb begin
+      cnt = '0;
+      for (int k = 0; k < W; k++) begin
+        if (ins[k] && !ge_row[k]) cnt = cnt + RW'(1);
+      end
+    end
+    assign above[i*RW +: RW] = cnt;
+  end
+
+  // Slot p takes: the entry of slot p-d that moves down by d (d = 0..W), or inserted lane k
+  // whose insertion point (first slot below its prefix) plus its rank is p, or nothing. While
+  // walking every slot takes slot p+1 (shift up).
+  for (genvar p = 0; p < S; p++) begin : gen_slot
+    logic [KeyW-1:0]       slot_key, dn_key;
+    logic [SzW-1:0]        slot_size, dn_size;
+    logic                  slot_valid, dn_valid;
+    logic [(W+1)*KeyW-1:0] old_key;   // candidate d: slot p-d
+    logic [(W+1)*SzW-1:0]  old_size;
+    logic [W:0]            old_ok;    // slot p-d holds an entry that moves down by d
+    logic [W*W-1:0]        new_ok;    // [k*W + r]: lane k, of rank r, lands in slot p
+    if (p == S - 1) begin : gen_bottom
+      assign dn_key   = key_q[p*KeyW +: KeyW];
+      assign dn_size  = size_q[p*SzW +: SzW];
+      assign dn_valid = 1'b0;
+    end else begin : gen_upper
+      assign dn_key   = key_q[(p+1)*KeyW +: KeyW];
+      assign dn_size  = size_q[(p+1)*SzW +: SzW];
+      assign dn_valid = valid_q[p+1];
+    end
+    for (genvar d = 0; d <= W; d++) begin : gen_old
+      if (p - d >= 0) begin : gen_in
+        assign old_key[d*KeyW +: KeyW] = key_q[(p-d)*KeyW +: KeyW];
+        assign old_size[d*SzW +: SzW]  = size_q[(p-d)*SzW +: SzW];
+        assign old_ok[d] = eff_valid[p-d] && (above[(p-d)*RW +: RW] == RW'(d));
+      end else begin : gen_out
+        assign old_key[d*KeyW +: KeyW] = '0;
+        assign old_size[d*SzW +: SzW]  = '0;
+        assign old_ok[d] = 1'b0;
+      end
+    end
+    for (genvar k = 0; k < W; k++) begin : gen_new
+      for (genvar r = 0; r < W; r++) begin : gen_rank
+        if (p - r >= 0) begin : gen_in
+          assign new_ok[k*W + r] = ins[k] && (rank[k*RW +: RW] == RW'(r)) && prev_ge[(p-r)*W + k] &&
+                                   !ge[(p-r)*W + k];
+        end else begin : gen_out
+          assign new_ok[k*W + r] = 1'b0;
+        end
+      end
+    end
+    always_comb begin
+      slot_key   = dn_key;
+      slot_size  = dn_size;
+      slot_valid = 1'b0;
+      if (walk) begin
+        slot_valid = dn_valid;
+      end else begin
+        for (int d = 0; d <= W; d++) begin
+          if (old_ok[d]) begin
+            slot_key   = old_key[d*KeyW +: KeyW];
+            slot_size  = old_size[d*SzW +: SzW];
+            slot_valid = 1'b1;
+          end
+        end
+        for (int k = 0; k < W; k++) begin
+          for (int r = 0; r < W; r++) begin
+            if (new_ok[k*W + r]) begin
+              slot_key   = new_key[k*KeyW +: KeyW];
+              slot_size  = in_size_i[k*SzW +: SzW];
+              slot_valid = 1'b1;
+            end
+          end
+        end
+      end
+    end
+    assign key_d[p*KeyW +: KeyW] = slot_key;
+    assign size_d[p*SzW +: SzW]  = slot_size;
+    assign valid_d[p]            = slot_valid;
+  end
+
+  // A non-empty cluster falls out of slot S-1: an entry of the last W slots moves beyond it, or
+  // an inserted lane's place is beyond it.
+  logic overflow_now;
+  always_comb begin
+    overflow_now = 1'b0;
+    for (int i = (S > W ? S - W : 0); i < S; i++) begin
+      if (eff_valid[i] && 32'(i) + 32'(above[i*RW +: RW]) >= 32'(S)) overflow_now = 1'b1;
+    end
+    for (int k = 0; k < W; k++) begin
+      for (int r = 0; r < W; r++) begin
+        if (ins[k] && rank[k*RW +: RW] == RW'(r) && S - 1 - r >= 0 && ge[(S-1-r)*W + k]) overflow_now = 1'b1;
+      end
+    end
   end
 
   always_ff @(posedge clk_i) begin
@@ -202,7 +290,7 @@ module centroid_match #(
   logic [SzW-1:0] head_size, head_take;
   logic [IdW-1:0] head_id;
   logic [BW-1:0]  rem_after;
-  logic           head_fills, head_last, empty_sel, full;
+  logic           head_fills, head_last, empty_sel;
   assign head_size  = size_q[SzW-1:0];
   assign head_id    = ~key_q[IdW-1:0];
   assign head_fills = ({{(BW-SzW){1'b0}}, head_size} >= rem_q);
@@ -211,7 +299,6 @@ module centroid_match #(
   assign head_last  = head_fills || !valid_q[1];
   // Only possible in the first walk cycle: B = 0 or no cluster of non-zero size.
   assign empty_sel  = (rem_q == '0) || !valid_q[0];
-  assign full       = eff_valid[S-1];
 
   // Sort key of the last cluster output (the resume floor of a following pass).
   always_ff @(posedge clk_i) begin
@@ -243,17 +330,17 @@ module centroid_match #(
       resume_d     = resume_i && can_resume_q;
       can_resume_d = 1'b0;
     end
-    if (insert && full) begin
+    if (overflow_now) begin
       overflow_d = 1'b1;
     end
     case (state_q)
       StIdle: begin
         if (start_i) begin
-          state_d = (in_valid_i && in_last_i) ? StWalk : StLoad;
+          state_d = (beat && in_last_i) ? StWalk : StLoad;
         end
       end
       StLoad: begin
-        if (in_valid_i && in_last_i) begin
+        if (beat && in_last_i) begin
           state_d = StWalk;
         end
       end
@@ -338,17 +425,19 @@ module centroid_match #(
       if (state_q == StIdle && start_i && resume_i && !can_resume_q) begin
         $error("centroid_match: resume_i without a previous selection that ended with s_limit_o");
       end
-      if (in_valid_i && !entry_en) begin
+      if ((|in_valid_i) && !beat) begin
         $error("centroid_match: entry outside a selection (no start_i)");
       end
-      if (entry_en && in_size_i > SzW'(64)) begin
-        $error("centroid_match: cluster size %0d above 64", in_size_i);
+      for (int k = 0; k < W; k++) begin
+        if (beat && in_valid_i[k] && in_size_i[k*SzW +: SzW] > SzW'(64)) begin
+          $error("centroid_match: cluster size %0d above 64", in_size_i[k*SzW +: SzW]);
+        end
       end
       if (state_q == StIdle && start_i) begin
-        n_entries_q <= entry_en ? 1 : 0;
-      end else if (entry_en) begin
-        n_entries_q <= n_entries_q + 1;
-        if (n_entries_q + 1 > MaxClusters) begin
+        n_entries_q <= beat ? $countones(in_valid_i) : 0;
+      end else if (beat) begin
+        n_entries_q <= n_entries_q + $countones(in_valid_i);
+        if (n_entries_q + $countones(in_valid_i) > MaxClusters) begin
           $error("centroid_match: more than MaxClusters = %0d entries", MaxClusters);
         end
       end

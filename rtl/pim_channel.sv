@@ -7,7 +7,10 @@
 // host/pim_command.hpp: ACTAB row; ACT pch rank bg bank row; MACAB col mask (bit i = global
 // bank group i = (pch*Ranks + rank)*BankGroups + bg) with cmd_mode_i dot/axpy; PREA; PRE pch
 // rank bg bank; WRGB bank col data (chunk col of bank `bank`'s query share, every group);
-// MVGB pch rank bg col data (slot scalars col*Lanes.. of that group); MVSB pch rank bg mode.
+// MVGB pch rank bg col data (slot scalars col*Lanes.. of that group); MVSB pch rank bg mode;
+// REFAB pch rank (all-bank refresh of that rank: the banks' cells need no model here, the
+// checker enforces its rules; refresh_check_i enables its nREFI schedule check, a mode bit set
+// at initialisation: low for `--refresh off`).
 // Commands with an address error (timing checker rule RULE_ADDRESS) are not executed.
 //
 // DRAM array (the C++ model in sim/ holds the cells): act_o[b] pulses in cycle t+1 for every
@@ -29,12 +32,13 @@ module pim_channel #(
   parameter int Columns        = 32,
   parameter int Rows           = 16384,
   parameter int ColsPerToken   = 2,
-  // The 13 timing values of the checker, packed by pim_pkg::timing_pack.
+  // The 15 timing values of the checker, packed by pim_pkg::timing_pack.
   parameter logic [pim_pkg::TIMING_W-1:0] Timing = pim_pkg::TIMING_HBM3
 ) (
   input  logic                                      clk_i,
   input  logic                                      rst_ni,
   input  logic                                      fmt_i,
+  input  logic                                      refresh_check_i,
   // Command decoder input.
   input  logic                                      cmd_valid_i,
   input  logic [3:0]                                cmd_op_i,
@@ -88,6 +92,7 @@ module pim_channel #(
   ) u_checker (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
+    .refresh_check_i (refresh_check_i),
     .cmd_valid_i  (cmd_valid_i),
     .cmd_op_i     (cmd_op_i),
     .cmd_pch_i    (cmd_pch_i),

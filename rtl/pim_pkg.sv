@@ -237,6 +237,7 @@ package pim_pkg;
   localparam logic [3:0] OP_WRGB  = 4'd6;
   localparam logic [3:0] OP_MVGB  = 4'd7;
   localparam logic [3:0] OP_MVSB  = 4'd8;
+  localparam logic [3:0] OP_REFAB = 4'd9;   // all-bank refresh of one rank (pch, rank)
   // Command field widths on the decoder port.
   localparam int CMD_ADDR_W = 4;   // pch, rank, bg, bank
   localparam int CMD_ROW_W  = 16;
@@ -254,13 +255,19 @@ package pim_pkg;
   localparam int HBM3_NRRDL  = 4;
   localparam int HBM3_NFAW   = 39;
   localparam int HBM3_NBL    = 2;
-  localparam int HBM3_NROW   = 2;   // command-bus cycles of a row command
+  localparam int HBM3_NROW   = 2;   // command-bus cycles of a row command (and REFAB)
+  // Refresh (docs/design.md section 2): JEDEC HBM3 tRFC 350 ns (8 Gb) and tREFI 3.9 us at
+  // tCK 0.769 ns, as the STARC artifact's Ramulator 2 HBM3-PIM model rounds them.
+  localparam int HBM3_NRFC   = 456;
+  localparam int HBM3_NREFI  = 5070;
+  // REFABs a rank may owe (postponed) or be ahead (pulled in) against the nREFI schedule.
+  localparam int REFRESH_POSTPONE = 8;
   // Preset hbm3-pim-npc (no power cap): hbm3-pim with this nCCDAB.
   localparam int HBM3_NPC_NCCDAB = 4;
-  // The 13 timing values as one packed parameter (pim_channel and pim_timing_checker take
+  // The 15 timing values as one packed parameter (pim_channel and pim_timing_checker take
   // `Timing`, built by timing_pack; docs/design.md section 2): value k at bits [32*k +: 32],
   // k = T_* below (the order of pim::Timing in host/dram_timing.hpp). The build overrides it
-  // with -GTiming=416'h... (starc_timing_arg in CMakeLists.txt).
+  // with -GTiming=480'h... (starc_timing_arg in CMakeLists.txt).
   localparam int T_RCD    = 0;
   localparam int T_RP     = 1;
   localparam int T_RAS    = 2;
@@ -274,13 +281,15 @@ package pim_pkg;
   localparam int T_FAW    = 10;
   localparam int T_BL     = 11;
   localparam int T_ROW    = 12;
-  localparam int TIMING_N = 13;
+  localparam int T_RFC    = 13;
+  localparam int T_REFI   = 14;
+  localparam int TIMING_N = 15;
   localparam int TIMING_W = 32 * TIMING_N;
   function automatic logic [TIMING_W-1:0] timing_pack(
       input int nrcd, input int nrp, input int nras, input int nrc, input int nrtpl,
       input int nccdab, input int nccds, input int nccdl, input int nrrds, input int nrrdl,
-      input int nfaw, input int nbl, input int nrow);
-    timing_pack = {32'(nrow), 32'(nbl), 32'(nfaw), 32'(nrrdl), 32'(nrrds), 32'(nccdl),
+      input int nfaw, input int nbl, input int nrow, input int nrfc, input int nrefi);
+    timing_pack = {32'(nrefi), 32'(nrfc), 32'(nrow), 32'(nbl), 32'(nfaw), 32'(nrrdl), 32'(nrrds), 32'(nccdl),
                    32'(nccds), 32'(nccdab), 32'(nrtpl), 32'(nrc), 32'(nras), 32'(nrp), 32'(nrcd)};
   endfunction
   // Value T_* `k` of a packed timing parameter.
@@ -289,10 +298,10 @@ package pim_pkg;
   endfunction
   localparam logic [TIMING_W-1:0] TIMING_HBM3 = timing_pack(
       HBM3_NRCD, HBM3_NRP, HBM3_NRAS, HBM3_NRC, HBM3_NRTPL, HBM3_NCCDAB, HBM3_NCCDS, HBM3_NCCDL,
-      HBM3_NRRDS, HBM3_NRRDL, HBM3_NFAW, HBM3_NBL, HBM3_NROW);
+      HBM3_NRRDS, HBM3_NRRDL, HBM3_NFAW, HBM3_NBL, HBM3_NROW, HBM3_NRFC, HBM3_NREFI);
   localparam logic [TIMING_W-1:0] TIMING_HBM3_NPC = timing_pack(
       HBM3_NRCD, HBM3_NRP, HBM3_NRAS, HBM3_NRC, HBM3_NRTPL, HBM3_NPC_NCCDAB, HBM3_NCCDS,
-      HBM3_NCCDL, HBM3_NRRDS, HBM3_NRRDL, HBM3_NFAW, HBM3_NBL, HBM3_NROW);
+      HBM3_NCCDL, HBM3_NRRDS, HBM3_NRRDL, HBM3_NFAW, HBM3_NBL, HBM3_NROW, HBM3_NRFC, HBM3_NREFI);
   // Organisation read-back (pim_channel cfg_org_o): parameter k at bits [32*k +: 32].
   localparam int ORG_PSEUDO_CHANNELS = 0;
   localparam int ORG_RANKS           = 1;
@@ -321,7 +330,10 @@ package pim_pkg;
   localparam int RULE_MAC_CLOSED = 13;
   localparam int RULE_ACT_OPEN   = 14;
   localparam int RULE_ADDRESS    = 15;
-  localparam int NUM_RULES       = 16;
+  localparam int RULE_RFC        = 16;
+  localparam int RULE_REF_OPEN   = 17;
+  localparam int RULE_REFI       = 18;
+  localparam int NUM_RULES       = 19;
 
   // ---- Centroid-match unit (centroid_match, docs/design.md section 5 step 2) ----------------------
   localparam int CM_ID_W         = 20;    // cluster id (0..2^20-1: every cluster of a 2^20-token context)
@@ -331,5 +343,7 @@ package pim_pkg;
   localparam int CM_KEY_W        = CM_SCORE_W + CM_ID_W;  // sort key {score key, ~id}
   localparam int CM_MAX_CLUSTERS = 1 << CM_ID_W;  // default stream length C (entries per pass)
   localparam int CM_MAX_SEL      = 256;   // default S: at most this many clusters selected
+  localparam int CM_IN_WIDTH     = 4;     // entries accepted per cycle (an MVSB delivers 8 scores
+                                          // per nBL = 2 cycles)
 
 endpackage

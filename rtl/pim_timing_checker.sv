@@ -7,7 +7,13 @@
 // ACTs of one rank (different / same bank group) and nFAW (at most 4 single-bank ACTs per rank
 // in any NFaw window); nBL on the data bus (WRGB, MVGB, MVSB); NRow command-bus cycles of a row
 // command (ACT, ACTAB, PRE, PREA); MACAB to a bank without an open row; ACT/ACTAB to an open
-// bank; address fields out of range or an unknown op. ACTAB acts as an ACT of every bank for
+// bank; address fields out of range or an unknown op. Refresh: REFAB pch rank needs every bank
+// of the rank closed (ref-open) for nRP; no ACT/ACTAB/REFAB to the rank within nRFC of its
+// REFAB (nRFC); with refresh_check_i high, a rank owes floor(t / nREFI) REFABs at trace cycle t
+// (a counter from reset) and any other command while a rank owes more than
+// REFRESH_POSTPONE, or a REFAB that puts it more than REFRESH_POSTPONE ahead, breaks nREFI
+// (refresh_check_i low: `--refresh off`, no REFAB is issued and the interval is not checked).
+// ACTAB acts as an ACT of every bank for
 // the per-bank rules and is exempt from nRRD/nFAW (AttAcc's all-bank PIM command); PRE of a
 // closed bank is a legal no-op and does not restart nRP. Same conventions as
 // host/timing_state.hpp.
@@ -25,11 +31,12 @@ module pim_timing_checker #(
   parameter int Banks          = 4,
   parameter int Rows           = 16384,
   parameter int Columns        = 32,
-  // The 13 timing values, packed by pim_pkg::timing_pack (value pim_pkg::T_* at [32*T_* +: 32]).
+  // The 15 timing values, packed by pim_pkg::timing_pack (value pim_pkg::T_* at [32*T_* +: 32]).
   parameter logic [pim_pkg::TIMING_W-1:0] Timing = pim_pkg::TIMING_HBM3
 ) (
   input  logic                                     clk_i,
   input  logic                                     rst_ni,
+  input  logic                                     refresh_check_i,  // check the nREFI schedule
   input  logic                                     cmd_valid_i,
   input  logic [3:0]                               cmd_op_i,
   input  logic [pim_pkg::CMD_ADDR_W-1:0]           cmd_pch_i,
@@ -62,6 +69,10 @@ module pim_timing_checker #(
   localparam int NFaw   = pim_pkg::timing_get(Timing, pim_pkg::T_FAW);
   localparam int NBl    = pim_pkg::timing_get(Timing, pim_pkg::T_BL);
   localparam int NRow   = pim_pkg::timing_get(Timing, pim_pkg::T_ROW);
+  localparam int NRfc   = pim_pkg::timing_get(Timing, pim_pkg::T_RFC);
+  localparam int NRefi  = pim_pkg::timing_get(Timing, pim_pkg::T_REFI);
+  localparam int BanksPerRank = BankGroups * Banks;
+  localparam logic signed [7:0] Postpone = 8'(pim_pkg::REFRESH_POSTPONE);
 
   logic [31:0]                  now_q;
   logic [NBanks-1:0]            open_q;
@@ -76,9 +87,16 @@ module pim_timing_checker #(
   logic [31:0]                  macab_t_q, cmd_free_q, data_free_q;
   logic [pim_pkg::NUM_RULES-1:0] err_q, sticky_q;
   logic [31:0]                  count_q;
+  // Refresh: per rank its last REFAB and the REFABs it owes (signed: negative = pulled in);
+  // refi_q counts the cycles of the current nREFI interval.
+  logic [32*NRanks-1:0]         ref_t_q;
+  logic [8*NRanks-1:0]          owed_q;
+  logic [31:0]                  refi_q;
+  logic                         refi_wrap;
+  assign refi_wrap = refi_q == 32'(NRefi - 1);
 
   // ---- Decode -----------------------------------------------------------------------------
-  logic is_act, is_actab, is_pre, is_prea, is_macab, is_row, is_data, addr_ok;
+  logic is_act, is_actab, is_pre, is_prea, is_macab, is_ref, is_row, is_data, addr_ok;
   logic [31:0] gbg, gbank, rank_idx;
 
   always_comb begin
@@ -87,13 +105,17 @@ module pim_timing_checker #(
     is_pre   = cmd_op_i == pim_pkg::OP_PRE;
     is_prea  = cmd_op_i == pim_pkg::OP_PREA;
     is_macab = cmd_op_i == pim_pkg::OP_MACAB;
-    is_row   = is_act || is_actab || is_pre || is_prea;
+    is_ref   = cmd_op_i == pim_pkg::OP_REFAB;
+    is_row   = is_act || is_actab || is_pre || is_prea || is_ref;
     is_data  = (cmd_op_i == pim_pkg::OP_WRGB) || (cmd_op_i == pim_pkg::OP_MVGB) ||
                (cmd_op_i == pim_pkg::OP_MVSB);
     rank_idx = 32'(cmd_pch_i) * Ranks + 32'(cmd_rank_i);
     gbg      = rank_idx * BankGroups + 32'(cmd_bg_i);
     gbank    = gbg * Banks + 32'(cmd_bank_i);
-    addr_ok  = (cmd_op_i >= pim_pkg::OP_ACTAB) && (cmd_op_i <= pim_pkg::OP_MVSB);
+    addr_ok  = (cmd_op_i >= pim_pkg::OP_ACTAB) && (cmd_op_i <= pim_pkg::OP_REFAB);
+    if (is_ref && (32'(cmd_pch_i) >= PseudoChannels || 32'(cmd_rank_i) >= Ranks)) begin
+      addr_ok = 1'b0;
+    end
     if (is_act || is_pre || cmd_op_i == pim_pkg::OP_MVGB || cmd_op_i == pim_pkg::OP_MVSB) begin
       if (32'(cmd_pch_i) >= PseudoChannels || 32'(cmd_rank_i) >= Ranks ||
           32'(cmd_bg_i) >= BankGroups) begin
@@ -166,6 +188,29 @@ module pim_timing_checker #(
           end
           if (too_soon(now_q, faw_t_q[32*(4*rank_idx+0) +: 32], NFaw)) viol_o[pim_pkg::RULE_FAW] = 1'b1;
         end
+        // Refresh rules.
+        for (int r = 0; r < NRanks; r++) begin
+          if ((is_actab || ((is_act || is_ref) && r == rank_idx)) &&
+              too_soon(now_q, ref_t_q[32*r +: 32], NRfc)) begin
+            viol_o[pim_pkg::RULE_RFC] = 1'b1;
+          end
+          if (refresh_check_i) begin
+            if (!is_ref && $signed(owed_q[8*r +: 8]) > Postpone) begin
+              viol_o[pim_pkg::RULE_REFI] = 1'b1;
+            end
+            if (is_ref && r == rank_idx && $signed(owed_q[8*r +: 8]) <= -Postpone) begin
+              viol_o[pim_pkg::RULE_REFI] = 1'b1;
+            end
+          end
+        end
+        if (is_ref) begin
+          for (int b = 0; b < NBanks; b++) begin
+            if (b / BanksPerRank == rank_idx) begin
+              if (open_q[b]) viol_o[pim_pkg::RULE_REF_OPEN] = 1'b1;
+              if (too_soon(now_q, pre_t_q[32*b +: 32], NRp)) viol_o[pim_pkg::RULE_RP] = 1'b1;
+            end
+          end
+        end
       end
     end
   end
@@ -187,8 +232,17 @@ module pim_timing_checker #(
       err_q       <= '0;
       sticky_q    <= '0;
       count_q     <= '0;
+      ref_t_q     <= '0;
+      owed_q      <= '0;
+      refi_q      <= '0;
     end else begin
       now_q    <= now_q + 32'd1;
+      refi_q   <= refi_wrap ? 32'd0 : refi_q + 32'd1;
+      // A rank owes one more REFAB at each interval boundary and one fewer per REFAB.
+      for (int r = 0; r < NRanks; r++) begin
+        owed_q[8*r +: 8] <= owed_q[8*r +: 8] + ((refi_wrap && refresh_check_i) ? 8'd1 : 8'd0) -
+                            ((cmd_valid_i && addr_ok && is_ref && r == rank_idx) ? 8'd1 : 8'd0);
+      end
       err_q    <= viol_o;
       sticky_q <= sticky_q | viol_o;
       if (viol_o != '0) count_q <= count_q + 32'd1;
@@ -212,6 +266,7 @@ module pim_timing_checker #(
             if (cmd_mask_i[g]) bg_col_t_q[32*g +: 32] <= now_q;
           end
         end
+        if (is_ref) ref_t_q[32*rank_idx +: 32] <= now_q;
         if (is_act) begin
           bg_act_t_q[32*gbg +: 32]       <= now_q;
           faw_t_q[32*(4*rank_idx+0) +: 32]  <= faw_t_q[32*(4*rank_idx+1) +: 32];

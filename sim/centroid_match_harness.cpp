@@ -36,13 +36,15 @@ CentroidMatchIn CentroidMatchHarness::idle_inputs() {
   // Valid and start low; every other input random (the unit must ignore them).
   const std::uint64_t r = splitmix(rng_);
   CentroidMatchIn in;
-  const std::uint64_t r2 = splitmix(rng_);
   in.budget = static_cast<std::uint32_t>(r) & 0x1FFFFFu;
   in.last = (r >> 21) & 1u;
   in.resume = (r >> 22) & 1u;
-  in.id = static_cast<std::uint32_t>(r >> 23) & 0xFFFFFu;
-  in.score = static_cast<std::uint32_t>(r2);
-  in.size = static_cast<std::uint8_t>((r2 >> 37) & 0x7Fu);
+  for (auto& lane : in.lanes) {
+    const std::uint64_t r2 = splitmix(rng_);
+    lane.id = static_cast<std::uint32_t>(r2 >> 40) & 0xFFFFFu;
+    lane.score = static_cast<std::uint32_t>(r2);
+    lane.size = static_cast<std::uint8_t>((r2 >> 33) & 0x7Fu);
+  }
   return in;
 }
 
@@ -53,14 +55,18 @@ CentroidMatchOut CentroidMatchHarness::step(const CentroidMatchIn& in) {
 }
 
 CentroidMatchRun CentroidMatchHarness::select(std::span<const CentroidEntry> entries,
-                                              std::uint32_t budget, std::span<const int> gaps,
+                                              std::uint32_t budget, std::span<const std::uint64_t> ready,
                                               int lead, bool resume) {
   if (entries.empty() || entries.size() > static_cast<std::size_t>(max_clusters())) {
     throw std::invalid_argument(fmt::format("centroid_match: stream of {} entries (1..{})",
                                             entries.size(), max_clusters()));
   }
-  if (!gaps.empty() && gaps.size() != entries.size()) {
-    throw std::invalid_argument("centroid_match: gaps must have one count per entry");
+  if (!ready.empty() && ready.size() != entries.size()) {
+    throw std::invalid_argument("centroid_match: ready must have one cycle per entry");
+  }
+  for (std::size_t k = 0; k < ready.size(); ++k) {
+    if ((k == 0 && ready[0] != 0) || (k > 0 && ready[k] < ready[k - 1]))
+      throw std::invalid_argument("centroid_match: ready cycles must start at 0 and not decrease");
   }
   if (!out_.ready) throw std::runtime_error("centroid_match: ready_o low before start");
 
@@ -68,8 +74,7 @@ CentroidMatchRun CentroidMatchHarness::select(std::span<const CentroidEntry> ent
   bool done = false;
   // t: index of the cycle being driven, 0 = the first entry's cycle; the outputs returned by a
   // step are those presented in cycle t + 1.
-  const int gap0 = gaps.empty() ? 0 : gaps[0];
-  std::int64_t t = -static_cast<std::int64_t>(lead) - gap0;
+  std::int64_t t = -static_cast<std::int64_t>(lead);
   bool started = false;
   auto drive = [&](CentroidMatchIn in, bool stream_over) {
     if (!started) {
@@ -99,15 +104,23 @@ CentroidMatchRun CentroidMatchHarness::select(std::span<const CentroidEntry> ent
   };
 
   for (int k = 0; k < lead; ++k) drive(idle_inputs(), false);
-  for (std::size_t k = 0; k < entries.size(); ++k) {
-    const int gap = gaps.empty() ? 0 : gaps[k];
-    for (int g = 0; g < gap; ++g) drive(idle_inputs(), false);
+  const auto width = static_cast<std::size_t>(in_width());
+  std::size_t next = 0;
+  while (next < entries.size()) {
     CentroidMatchIn in = idle_inputs();
-    in.valid = true;
-    in.last = (k + 1 == entries.size());
-    in.id = entries[k].id;
-    in.score = entries[k].score_bits;
-    in.size = entries[k].size;
+    const auto now = static_cast<std::uint64_t>(t);
+    for (std::size_t lane = 0; lane < width && next < entries.size(); ++lane) {
+      if (!ready.empty() && ready[next] > now) break;
+      in.lanes[lane] = {true, entries[next].id, entries[next].score_bits, entries[next].size};
+      ++next;
+    }
+    const bool any = in.lanes[0].valid;
+    if (!any) {
+      for (auto& lane : in.lanes) lane.valid = false;
+      drive(in, false);
+      continue;
+    }
+    in.last = next == entries.size();
     run.stream_cycles = static_cast<std::uint64_t>(t + 1);
     drive(in, in.last);
     if (done) throw std::runtime_error("centroid_match: done_o during the stream");
@@ -124,12 +137,12 @@ CentroidMatchRun CentroidMatchHarness::select(std::span<const CentroidEntry> ent
 
 CentroidMatchPassesRun CentroidMatchHarness::select_passes(std::span<const CentroidEntry> entries,
                                                            std::uint32_t budget,
-                                                           std::span<const int> gaps) {
+                                                           std::span<const std::uint64_t> ready) {
   CentroidMatchPassesRun all;
   std::uint32_t remaining = budget;
   while (true) {
     const bool first = all.passes.empty();
-    all.passes.push_back(select(entries, remaining, first ? gaps : std::span<const int>{}, 0, !first));
+    all.passes.push_back(select(entries, remaining, first ? ready : std::span<const std::uint64_t>{}, 0, !first));
     const CentroidMatchRun& p = all.passes.back();
     all.cycles += p.cycles - (first ? 0 : 1);  // each later pass starts in the previous done cycle
     if (!p.selection.s_limit_hit) break;

@@ -11,6 +11,7 @@
 //   make_centroid_match_s256 (library starc_cmatch_s256): the default 256 / 2^20 (starcsim run)
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -26,16 +27,23 @@ struct CentroidMatchOptions {
   std::string fst_path;    // empty: no waves
 };
 
-// Input and output pins of centroid_match, one cycle's worth.
+// One input lane of centroid_match (rtl/centroid_match.sv takes InWidth entries per cycle).
+struct CentroidMatchLane {
+  bool valid = false;
+  std::uint32_t id = 0;
+  std::uint32_t score = 0;
+  std::uint8_t size = 0;
+};
+inline constexpr int kMaxCentroidInWidth = 8;
+
+// Input and output pins of centroid_match, one cycle's worth (lanes beyond the build's
+// in_width() are not driven).
 struct CentroidMatchIn {
   bool start = false;
   std::uint32_t budget = 0;
   bool resume = false;
-  bool valid = false;
   bool last = false;
-  std::uint32_t id = 0;
-  std::uint32_t score = 0;
-  std::uint8_t size = 0;
+  std::array<CentroidMatchLane, kMaxCentroidInWidth> lanes{};
 };
 struct CentroidMatchOut {
   bool ready = false;
@@ -53,6 +61,7 @@ class CentroidMatchPins {
   virtual ~CentroidMatchPins() = default;
   virtual int max_sel() const = 0;
   virtual int max_clusters() const = 0;
+  virtual int in_width() const = 0;  // entries per cycle (InWidth)
   virtual void set_reset(bool active) = 0;
   // Drives `in` for one cycle and applies the rising clock edge; returns the outputs that the
   // registers present after the edge (in the next cycle).
@@ -92,24 +101,27 @@ class CentroidMatchHarness {
 
   int max_sel() const { return pins_->max_sel(); }
   int max_clusters() const { return pins_->max_clusters(); }
+  int in_width() const { return pins_->in_width(); }  // entries per cycle
 
   void reset();
   // Runs one selection: start_i `lead` cycles before the first entry (0: same cycle), then the
-  // entries with gaps[k] idle cycles (valid low, random data) before entry k (gaps empty: none),
+  // entries in order, up to in_width() per cycle, each in the first cycle from ready[k] (cycles
+  // after the first entry's; non-decreasing, ready[0] = 0; empty: all at 0) that has a free
+  // lane; cycles without an entry have valid low and random data;
   // then waits for done_o. Checks the output protocol (outputs only between start and done,
   // out_last_o exactly with done_o, ready_o low while busy) and throws std::runtime_error on a
   // violation or when done_o does not come within stream + max_sel + 16 cycles.
   // entries must hold 1..max_clusters() entries.
   // resume: start_i with resume_i high (a further pass after one that ended with s_limit_o).
   CentroidMatchRun select(std::span<const CentroidEntry> entries, std::uint32_t budget,
-                          std::span<const int> gaps = {}, int lead = 0, bool resume = false);
+                          std::span<const std::uint64_t> ready = {}, int lead = 0, bool resume = false);
 
   // The whole selection, however many clusters it needs: pass 1 as select(entries, budget,
-  // gaps, 0); while a pass ends with s_limit_o, the next starts in its done_o cycle with
-  // resume_i, the budget not yet taken and the same entries replayed one per cycle (from the
-  // buffer die's score buffer, no gaps).
+  // ready, 0); while a pass ends with s_limit_o, the next starts in its done_o cycle with
+  // resume_i, the budget not yet taken and the same entries replayed in_width() per cycle (from
+  // the buffer die's score buffer).
   CentroidMatchPassesRun select_passes(std::span<const CentroidEntry> entries,
-                                       std::uint32_t budget, std::span<const int> gaps = {});
+                                       std::uint32_t budget, std::span<const std::uint64_t> ready = {});
 
   std::uint64_t cycles() const { return cycles_; }
   // Puts the unit's next cycle at channel cycle `cycle` in its waves, so that its FST and the

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <type_traits>
 
 
 #include "sim/centroid_match_harness.hpp"
@@ -13,8 +14,24 @@
 
 namespace pim {
 
-template <class VModel, int MaxSel, int MaxClusters>
+// Writes `width` bits of `value` at bit `lsb` of a Verilated input (an integer or a VlWide).
+template <class T>
+void set_bits(T& sig, unsigned lsb, unsigned width, std::uint64_t value) {
+  for (unsigned b = 0; b < width; ++b) {
+    const bool bit = (value >> b) & 1u;
+    const unsigned i = lsb + b;
+    if constexpr (std::is_integral_v<T>) {
+      sig = static_cast<T>(bit ? (sig | (T{1} << i)) : (sig & ~(T{1} << i)));
+    } else {
+      sig[i / 32] = bit ? (sig[i / 32] | (1u << (i % 32))) : (sig[i / 32] & ~(1u << (i % 32)));
+    }
+  }
+}
+
+template <class VModel, int MaxSel, int MaxClusters, int InWidth>
 class VerilatedCentroidMatchPins final : public CentroidMatchPins {
+  static_assert(InWidth >= 1 && InWidth <= kMaxCentroidInWidth);
+
  public:
   explicit VerilatedCentroidMatchPins(const CentroidMatchOptions& o)
       : model_(o.seed, o.fst_path, "centroid_match"), top_(&model_.top()) {
@@ -28,6 +45,7 @@ class VerilatedCentroidMatchPins final : public CentroidMatchPins {
 
   int max_sel() const override { return MaxSel; }
   int max_clusters() const override { return MaxClusters; }
+  int in_width() const override { return InWidth; }
   void set_reset(bool active) override {
     top_->rst_ni = active ? 0 : 1;
     model_.eval();  // shows in the waves from the next cycle's start
@@ -37,11 +55,14 @@ class VerilatedCentroidMatchPins final : public CentroidMatchPins {
     top_->start_i = in.start;
     top_->budget_i = in.budget;
     top_->resume_i = in.resume;
-    top_->in_valid_i = in.valid;
     top_->in_last_i = in.last;
-    top_->in_id_i = in.id;
-    top_->in_score_i = in.score;
-    top_->in_size_i = in.size;
+    for (int k = 0; k < InWidth; ++k) {
+      const CentroidMatchLane& l = in.lanes[static_cast<std::size_t>(k)];
+      set_bits(top_->in_valid_i, k, 1, l.valid);
+      set_bits(top_->in_id_i, k * 20, 20, l.id);
+      set_bits(top_->in_score_i, k * 32, 32, l.score);
+      set_bits(top_->in_size_i, k * 7, 7, l.size);
+    }
     model_.eval_cycle_start(cycle_);
     top_->clk_i = 1;
     model_.eval_rising_edge(cycle_);

@@ -5,7 +5,7 @@
 namespace pim {
 
 std::unique_ptr<CentroidMatchPins> make_centroid_match_s16(const CentroidMatchOptions& o) {
-  return std::make_unique<VerilatedCentroidMatchPins<Vcentroid_match_s16, 16, 256>>(o);
+  return std::make_unique<VerilatedCentroidMatchPins<Vcentroid_match_s16, 16, 256, 4>>(o);
 }
 
 }  // namespace pim

@@ -5,7 +5,7 @@
 namespace pim {
 
 std::unique_ptr<CentroidMatchPins> make_centroid_match_s256(const CentroidMatchOptions& o) {
-  return std::make_unique<VerilatedCentroidMatchPins<Vcentroid_match_s256, 256, 1 << 20>>(o);
+  return std::make_unique<VerilatedCentroidMatchPins<Vcentroid_match_s256, 256, 1 << 20, 4>>(o);
 }
 
 }  // namespace pim

@@ -5,7 +5,7 @@
 namespace pim {
 
 std::unique_ptr<CentroidMatchPins> make_centroid_match_s4(const CentroidMatchOptions& o) {
-  return std::make_unique<VerilatedCentroidMatchPins<Vcentroid_match_s4, 4, 4096>>(o);
+  return std::make_unique<VerilatedCentroidMatchPins<Vcentroid_match_s4, 4, 4096, 4>>(o);
 }
 
 }  // namespace pim

@@ -53,9 +53,10 @@ template <class Model>
 class ChannelHarness final : public ChannelSim {
  public:
   ChannelHarness(const Org& org, unsigned head_dim, const Timing& timing, const ChannelSimOptions& opt)
-      : org_(org), head_dim_(head_dim), timing_(timing),
+      : org_(org), head_dim_(head_dim), timing_(with_refresh(timing, opt.refresh)),
         model_(static_cast<std::uint32_t>(opt.seed), opt.waves, "TOP"), m_(&model_.top()) {
     m_->fmt_i = static_cast<unsigned>(opt.fmt);
+    m_->refresh_check_i = timing_.refresh ? 1 : 0;
     m_->cmd_valid_i = 0;
     m_->clk_i = 0;
     m_->rst_ni = 1;
@@ -103,6 +104,10 @@ class ChannelHarness final : public ChannelSim {
   }
 
  private:
+  static Timing with_refresh(Timing t, bool on) {
+    t.refresh = on;
+    return t;
+  }
   static unsigned log2u(unsigned x) {
     unsigned l = 0;
     while ((1u << l) < x) ++l;
@@ -128,11 +133,12 @@ class ChannelHarness final : public ChannelSim {
     check("Org.rows", org_.rows, "Rows", get_u32(o, 6));
     check("cols_per_token(head_dim)", org_.cols_per_token(head_dim_), "ColsPerToken", get_u32(o, 7));
     const auto& t = m_->cfg_timing_o;
-    const std::array<std::pair<const char*, unsigned>, 13> cpp{{
+    const std::array<std::pair<const char*, unsigned>, 15> cpp{{
         {"nRCD", timing_.nRCD}, {"nRP", timing_.nRP}, {"nRAS", timing_.nRAS}, {"nRC", timing_.nRC},
         {"nRTPL", timing_.nRTPL}, {"nCCDAB", timing_.nCCDAB}, {"nCCDS", timing_.nCCDS},
         {"nCCDL", timing_.nCCDL}, {"nRRDS", timing_.nRRDS}, {"nRRDL", timing_.nRRDL},
-        {"nFAW", timing_.nFAW}, {"nBL", timing_.nBL}, {"nROW", timing_.nROW}}};
+        {"nFAW", timing_.nFAW}, {"nBL", timing_.nBL}, {"nROW", timing_.nROW}, {"nRFC", timing_.nRFC},
+        {"nREFI", timing_.nREFI}}};
     for (unsigned k = 0; k < cpp.size(); ++k)
       check(fmt::format("Timing.{} (preset {})", cpp[k].first, timing_.name), cpp[k].second,
             fmt::format("Timing field {} ({})", k, cpp[k].first), get_u32(t, k));

@@ -35,6 +35,9 @@ struct ChannelSimOptions {
   Fmt fmt = Fmt::fp16;
   std::uint64_t seed = 1;  // X randomisation seed
   std::string waves;       // FST file, empty: no waves
+  // Refresh on (REFABs issued, the nREFI schedule checked: the RTL's refresh_check_i mode bit)
+  // or off (`--refresh off`, for comparison); the harness's timing() carries it.
+  bool refresh = true;
 };
 
 class ChannelSim {

@@ -75,9 +75,21 @@ struct DecodeCosim::Step {
   std::uint64_t sel_end = 0;          // cycle the selection is known
   bool sel_ran = false, q_in_buffer = false;
   bool skipped = false;               // the budget covers the context: no selection
+  std::uint64_t last_cmd = 0;         // the step's last command so far
+  std::uint64_t idle = 0;             // cycles in which the channel had no work (PhaseCycles::idle)
 
   Step(DecodeCosim& s, PolicyStats& stats)
       : self(s), st(stats), engine(s.sim_, s.ctl_, s.cmds_, &stats.wall) {}
+
+  // Runs a phase whose work exists from `from` on; the cycles between the step's previous
+  // command and `from` had no work.
+  PhaseResult run(const PhaseRequest& req, std::uint64_t from) {
+    const bool first = self.cmds_.size() == first_cmd;
+    PhaseResult r = engine.run(req, from);
+    if (!first && from > last_cmd + 1) idle += from - last_cmd - 1;
+    last_cmd = r.sched.cmds.back().cycle;
+    return r;
+  }
 
   void use_layout(std::shared_ptr<const starc::KvLayout> l) {
     const auto t = Clock::now();
@@ -191,9 +203,12 @@ PolicyStats DecodeCosim::run_policy(std::string_view name) {
   st.rtl_timing_errors = sim_.timing_error_count() - errors_before;
   // Independent check of this policy's commands from their trace text alone.
   const auto t = Clock::now();
+  // The policy starts settled: every REFAB due before its first command was issued.
+  const Timing& tm = sim_.timing();
+  const std::uint64_t refs_before =
+      tm.refresh && tm.nREFI > 0 && first_cmd < cmds_.size() ? cmds_[first_cmd].cycle / tm.nREFI : 0;
   st.trace_violations =
-      check_commands(sim_.org(), sim_.timing(),
-                     std::span<const Command>(cmds_).subspan(first_cmd)).size();
+      check_commands(sim_.org(), tm, std::span<const Command>(cmds_).subspan(first_cmd), refs_before).size();
   st.wall.host += since(t);
   return st;
 }
@@ -201,9 +216,9 @@ PolicyStats DecodeCosim::run_policy(std::string_view name) {
 // One round of a policy's selection phase (STARC: its centroids, or in the hierarchical
 // selection first the groups' super-centroids): the banks score the requested vectors (dot
 // mode) on the step's clustered layout; the scores stream into the centroid-match unit in
-// arrival order, one per cycle, each from the cycle after its MVSB result is on the channel's
+// arrival order, up to the unit's in_width() = 4 per cycle, each from the cycle after its MVSB result is on the channel's
 // result port. When the budget needs more than the unit's MaxSel picks, further passes replay the
-// scores (one per cycle, from the buffer die's score buffer) and resume after the previous
+// scores (in_width() per cycle, from the buffer die's score buffer) and resume after the previous
 // pass's last pick with the budget left (rtl/centroid_match.sv, "Passes"); each pass's
 // selection is compared with the golden pass on the golden model's scores. A later round
 // starts the cycle after the unit of the previous one is done.
@@ -238,15 +253,15 @@ starc::ScoreResult DecodeCosim::score_round(Step& step, const starc::Policy& pol
   pr.mode = Mode::dot;
   pr.reads = layout.slot_reads(region, slots);
   if (!step.q_in_buffer) pr.query = query_bits(s);
-  const PhaseResult r = step.engine.run(pr, step.sel_ran ? step.sel_end + 1 : step.start);
+  const PhaseResult r = step.run(pr, step.sel_ran ? step.sel_end + 1 : step.start);
   std::vector<CentroidEntry> rtl_entries, gold_entries;
-  std::vector<int> gaps;
+  std::vector<std::uint64_t> ready;  // cycle each entry may enter the unit, from the first's
   starc::ScoreResult out;
   out.what = req.what;
   out.ids = req.ids;
   out.scores.assign(count, 0.0);
   std::vector<bool> seen(count, false);
-  std::uint64_t next_free = 0, first_entry = 0;
+  std::uint64_t first_entry = 0;
   for (std::size_t k = 0; k < r.rtl.size() && k < r.gold.size(); ++k) {
     const RowRead& rr = pr.reads.at(r.sched.result_source.at(k));
     const unsigned base = read_base_slot(layout, region, rr);
@@ -260,10 +275,11 @@ starc::ScoreResult DecodeCosim::score_round(Step& step, const starc::Policy& pol
       rtl_entries.push_back({id, r.rtl[k].words.at(slot), size});
       gold_entries.push_back({id, r.gold[k].words.at(slot), size});
       out.scores[i] = float_of(r.rtl[k].words.at(slot));
-      const std::uint64_t at = std::max(r.rtl[k].cycle + 1, next_free);
+      // From the cycle after its MVSB result is on the channel's result port (the unit packs
+      // up to in_width() of them into a cycle).
+      const std::uint64_t at = r.rtl[k].cycle + 1;
       if (rtl_entries.size() == 1) first_entry = at;
-      gaps.push_back(rtl_entries.size() == 1 ? 0 : static_cast<int>(at - next_free));
-      next_free = at + 1;
+      ready.push_back(at - first_entry);
     }
   }
   if (rtl_entries.size() != count)
@@ -278,7 +294,7 @@ starc::ScoreResult DecodeCosim::score_round(Step& step, const starc::Policy& pol
                                        kMaxCentroidBudget));
   auto t = Clock::now();
   cmatch_->align_waves(first_entry);
-  const CentroidMatchPassesRun run = cmatch_->select_passes(rtl_entries, unit_budget, gaps);
+  const CentroidMatchPassesRun run = cmatch_->select_passes(rtl_entries, unit_budget, ready);
   st.wall.verilator += since(t);
   t = Clock::now();
   const std::vector<CentroidSelection> gold = select_centroid_passes(gold_entries, unit_budget, cmatch_->max_sel());
@@ -333,17 +349,21 @@ void DecodeCosim::run_step(starc::Policy& policy, LayoutKind kind, unsigned s, P
   const unsigned d = sim_.head_dim();
   const auto total = static_cast<unsigned>(head.keys.rows());
   const unsigned n = total - static_cast<unsigned>(head.queries.rows()) + s + 1;
-  marks_.push_back({cmds_.size(), fmt::format("{} step {} context {}", st.policy, s, n)});
   Step step(*this, st);
+  // Every step of every policy starts from the settled channel state (docs/design.md section 5),
+  // so neither the order of the policies nor the previous step changes a figure; with refresh
+  // on, at the same phase of the refresh interval (the REFABs due before it are issued here and
+  // belong to no step).
+  const std::size_t before_settle = cmds_.size();
+  step.start = step.engine.settle();
+  if (cmds_.size() > before_settle) marks_.push_back({before_settle, "between steps: refresh"});
+  marks_.push_back({cmds_.size(), fmt::format("{} step {} context {}", st.policy, s, n)});
   step.s = s;
   step.n = n;
   step.first_cmd = cmds_.size();
   step.q.resize(d);
   for (unsigned j = 0; j < d; ++j) step.q[j] = head.queries(s, j);
   step.qbits = query_bits(s);
-  // Every step of every policy starts from the settled channel state (docs/design.md section 5),
-  // so neither the order of the policies nor the previous step changes a figure.
-  step.start = step.engine.settled_start();
 
   const starc::Selection sel = select_tokens(step, policy, kind);
   if (!step.layout) place_tokens(step, policy, kind, sel);
@@ -459,7 +479,7 @@ void DecodeCosim::charge_selection_reads(Step& step, const starc::Selection& sel
     step.q_in_buffer = true;
   }
   if (!pr.reads.empty()) {
-    step.sel_end = step.engine.run(pr, step.start).last;
+    step.sel_end = step.run(pr, step.start).last;
     step.sel_ran = true;
   }
 }
@@ -472,7 +492,7 @@ PhaseResult DecodeCosim::key_phase(Step& step, const starc::Selection& sel, std:
   kp.mode = Mode::dot;
   kp.reads = layout.token_reads(starc::Region::keys, sel.tokens);
   if (!step.q_in_buffer) kp.query = step.qbits;
-  PhaseResult kr = step.engine.run(kp, step.sel_ran ? step.sel_end + 1 : step.start);
+  PhaseResult kr = step.run(kp, step.sel_ran ? step.sel_end + 1 : step.start);
   const auto t = Clock::now();
   score.assign(step.n, 0.0f);
   for (std::size_t k = 0; k < kr.rtl.size(); ++k) {
@@ -500,7 +520,7 @@ PhaseResult DecodeCosim::value_phase(Step& step, const starc::Selection& sel, co
     for (unsigned slot : read_slots(rr, cpt)) sc[slot] = prob.at(layout.token_at(base + slot));
     return sc;
   };
-  return step.engine.run(vp, start);
+  return step.run(vp, start);
 }
 
 // The step's statistics: cycles per phase, commands and energy events, fidelity of the
@@ -531,9 +551,33 @@ void DecodeCosim::record_step(Step& step, const starc::Selection& sel, const std
   ss.at.softmax = kr.last + 1;
   ss.at.values = vr.first;
   ss.at.end = vr.last;
+  // Refresh: the cycles of the step in which some rank was refreshing (REFAB .. REFAB + nRFC - 1)
+  // form their own phase and are taken out of the phase they fall in.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> busy;  // merged [from, to) windows
+  for (std::size_t i = step.first_cmd; i < cmds_.size(); ++i) {
+    if (cmds_[i].op != Op::REFAB) continue;
+    const std::uint64_t a = std::max(cmds_[i].cycle, first), b = std::min(cmds_[i].cycle + sim_.timing().nRFC, vr.last + 1);
+    if (a >= b) continue;
+    if (!busy.empty() && a <= busy.back().second) busy.back().second = std::max(busy.back().second, b);
+    else busy.emplace_back(a, b);
+  }
+  auto refresh_in = [&](std::uint64_t from, std::uint64_t to_incl) {
+    std::uint64_t c = 0;
+    for (const auto& [a, b] : busy) {
+      const std::uint64_t lo = std::max(a, from), hi = std::min(b, to_incl + 1);
+      if (lo < hi) c += hi - lo;
+    }
+    return c;
+  };
+  for (const auto& [a, b] : busy) ss.cycles.refresh += b - a;
+  if (step.sel_ran) ss.cycles.selection -= refresh_in(first, step.sel_end);
+  ss.cycles.keys -= refresh_in(kr.first, kr.last);
+  ss.cycles.values -= refresh_in(vr.first, vr.last);
+  ss.cycles.idle = step.idle;
   // The cycles between the phases (a phase waiting on the previous one's closing PREA/PRE: nRP,
   // nRC): every cycle of the step is in exactly one named phase.
-  const std::uint64_t in_phases = ss.cycles.selection + ss.cycles.keys + ss.cycles.softmax + ss.cycles.values;
+  const std::uint64_t in_phases =
+      ss.cycles.selection + ss.cycles.keys + ss.cycles.softmax + ss.cycles.values + ss.cycles.refresh;
   if (in_phases > ss.cycles.total)
     throw std::logic_error(fmt::format("{} step {}: phases of {} cycles overlap in a step of {}", st.policy, step.s,
                                        in_phases, ss.cycles.total));

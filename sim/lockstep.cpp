@@ -30,14 +30,38 @@ std::uint64_t LockstepEngine::settled_start() const {
   return std::max(next_start(), ts.settled_cycle());
 }
 
+std::uint64_t LockstepEngine::settle() {
+  std::uint64_t at = settled_start();
+  const Timing& t = sim_.timing();
+  if (!t.refresh || t.nREFI == 0) return at;
+  for (;;) {
+    const std::uint64_t half = t.nREFI / 2;
+    const std::uint64_t aligned = at % t.nREFI <= half ? at - at % t.nREFI + half : (at / t.nREFI + 1) * t.nREFI + half;
+    std::vector<Command> refs = ctl_.refresh_until(next_start(), aligned);
+    if (!refs.empty()) {
+      sim_.run(refs);  // no results; golden channels ignore REFAB
+      log_.insert(log_.end(), refs.begin(), refs.end());
+    }
+    at = settled_start();
+    if (at <= aligned) return aligned;
+  }
+}
+
 PhaseResult LockstepEngine::run(const PhaseRequest& req, std::uint64_t start) {
   if (!golden_) throw std::logic_error("lockstep engine: no DRAM image");
   WallTime w;
   PhaseResult r;
   auto t = Clock::now();
+  const std::uint64_t from = next_start();
+  std::vector<Command> refs = ctl_.refresh_until(from, std::max(start, from));
   r.sched = ctl_.schedule(req, std::max(start, next_start()));
   w.host += since(t);
   if (r.sched.cmds.empty()) throw std::logic_error("lockstep engine: empty phase");
+  r.first = r.sched.cmds.front().cycle;
+  if (!refs.empty()) {
+    r.refreshes_before = refs.size();
+    r.sched.cmds.insert(r.sched.cmds.begin(), refs.begin(), refs.end());
+  }
   t = Clock::now();
   for (const auto& c : r.sched.cmds) {
     if (auto g = golden_->step(c)) {
@@ -50,7 +74,6 @@ PhaseResult LockstepEngine::run(const PhaseRequest& req, std::uint64_t start) {
   r.rtl = sim_.run(r.sched.cmds);
   w.verilator += since(t);
   for (const auto& x : r.rtl) sb_.observe(x);
-  r.first = r.sched.cmds.front().cycle;
   r.last = r.sched.cmds.back().cycle;
   for (const auto& x : r.rtl) r.last = std::max(r.last, x.cycle);
   log_.insert(log_.end(), r.sched.cmds.begin(), r.sched.cmds.end());

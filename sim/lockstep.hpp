@@ -21,6 +21,7 @@ namespace pim {
 
 struct PhaseResult {
   PhaseSchedule sched;
+  std::size_t refreshes_before = 0;  // sched.cmds[0..refreshes_before) are REFABs due before start
   std::vector<MvsbResult> rtl, gold;
   std::uint64_t first = 0;  // first command's cycle
   std::uint64_t last = 0;   // last command's or result's cycle, whichever is later
@@ -35,7 +36,9 @@ class LockstepEngine {
   // outlive the phases run on it).
   void use_image(const DramImage& image, Fmt fmt);
 
-  // Schedules `req` no earlier than `start` (nor before anything already issued) and runs it.
+  // Schedules `req` no earlier than `start` (nor before anything already issued) and runs it;
+  // the REFABs that fall due while the channel waits for `start` come first (in the result's
+  // commands, `first` is the phase's own first command).
   PhaseResult run(const PhaseRequest& req, std::uint64_t start);
 
   // The first cycle a new phase can start at.
@@ -44,6 +47,11 @@ class LockstepEngine {
   // results out, no timing rule binding to an earlier command: the state after reset); every
   // decode step starts there (docs/design.md section 5). Throws std::logic_error if a row is open.
   std::uint64_t settled_start() const;
+  // The cycle the next decode step starts at (docs/design.md section 5): settled_start(), and
+  // with refresh on the first such cycle in the middle of a refresh interval (cycle mod nREFI =
+  // nREFI / 2), the REFABs due before it issued and run; so every step of every policy meets
+  // refresh at the same phase, the expected one for a step arriving at a random time.
+  std::uint64_t settle();
 
   Scoreboard& scoreboard() { return sb_; }
 

@@ -26,6 +26,15 @@
 namespace pim {
 namespace {
 
+// Arrival cycles (from the first entry's) of entries that arrive gaps[k] + 1 cycles after the
+// previous one (gaps[0] is not part of them: it delays the first entry).
+std::vector<std::uint64_t> ready_from_gaps(const std::vector<int>& gaps) {
+  std::vector<std::uint64_t> r;
+  for (std::size_t k = 0; k < gaps.size(); ++k)
+    r.push_back(k == 0 ? 0 : r.back() + 1 + static_cast<std::uint64_t>(gaps[k]));
+  return r;
+}
+
 constexpr std::uint32_t kPosZero = 0x00000000u;
 constexpr std::uint32_t kNegZero = 0x80000000u;
 constexpr std::uint32_t kPosInf = 0x7F800000u;
@@ -126,10 +135,13 @@ class CentroidMatchRtl : public ::testing::TestWithParam<std::uint32_t> {
     h_ = std::make_unique<CentroidMatchHarness>(make_centroid_match_s16(o), GetParam());
   }
 
-  // Runs one selection on the RTL and compares it with the golden model.
+  // Runs one selection on the RTL and compares it with the golden model. gaps[k]: idle cycles
+  // before entry k arrives (entry k arrives gaps[k] + 1 cycles after entry k-1; gaps[0] delays
+  // the first like `lead`); the unit takes the arrived entries in_width() per cycle.
   void check(const std::vector<CentroidEntry>& e, std::uint32_t budget,
              const std::vector<int>& gaps = {}, int lead = 0) {
-    const CentroidMatchRun run = h_->select(e, budget, gaps, lead);
+    const std::vector<std::uint64_t> ready = ready_from_gaps(gaps);
+    const CentroidMatchRun run = h_->select(e, budget, ready, lead + (gaps.empty() ? 0 : gaps[0]));
     const CentroidSelection want = select_centroids(e, budget, h_->max_sel());
     ++selections_;
     EXPECT_EQ(run.selection, want) << "budget " << budget << "\n rtl  " << describe(run.selection)
@@ -137,6 +149,10 @@ class CentroidMatchRtl : public ::testing::TestWithParam<std::uint32_t> {
                                    << describe(e);
     const std::uint64_t n = std::max<std::size_t>(want.clusters.size(), 1);
     EXPECT_EQ(run.cycles, run.stream_cycles + n + 1) << "cycle contract";
+    // Entries that all arrived take ceil(C / in_width()) cycles; arrivals one per cycle, C.
+    const auto w = static_cast<std::uint64_t>(h_->in_width());
+    if (gaps.empty()) EXPECT_EQ(run.stream_cycles, (e.size() + w - 1) / w) << "packing";
+    if (!ready.empty()) EXPECT_GE(run.stream_cycles, ready.back() + 1);
     EXPECT_FALSE(h_->got_error()) << "RTL assertion fired";
   }
 
@@ -333,7 +349,8 @@ class CentroidMatchPassesRtl : public ::testing::TestWithParam<std::uint32_t> {
     h_ = std::make_unique<CentroidMatchHarness>(make_centroid_match_s4({GetParam(), ""}), GetParam());
   }
   void check(const std::vector<CentroidEntry>& e, std::uint32_t budget, const std::vector<int>& gaps = {}) {
-    const CentroidMatchPassesRun run = h_->select_passes(e, budget, gaps);
+    const std::vector<std::uint64_t> ready = ready_from_gaps(gaps);
+    const CentroidMatchPassesRun run = h_->select_passes(e, budget, ready);
     const auto want = select_centroid_passes(e, budget, h_->max_sel());
     ASSERT_EQ(run.passes.size(), want.size()) << "budget " << budget;
     std::uint64_t cycles = 0;

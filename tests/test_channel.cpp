@@ -14,6 +14,7 @@
 #include "sim/dense_cosim.hpp"
 #include "host/golden_channel.hpp"
 #include "host/scoreboard.hpp"
+#include "host/trace_checker.hpp"
 
 #include "test_seed.hpp"
 
@@ -259,3 +260,75 @@ TEST(Channel, TimingViolationRaisesTheRtlError) {
 }
 
 }  // namespace
+
+// Refresh (docs/design.md section 2 "Refresh"): a dense head long enough for several nREFI
+// intervals (1536 tokens: 48 key rows and 48 value rows of about 232 cycles each) on the small
+// channel. With refresh on, REFABs land inside the row walks (between MACABs of a phase), every
+// due REFAB is issued (never more than one owed at any command), nothing mismatches and neither
+// checker flags a rule; the same head with refresh off issues none and is shorter by at least
+// nRFC per refresh that fell in the walk.
+TEST(Channel, RefreshInsideRowWalksBitExactAndLegal) {
+  const auto head = pim::random_dense_head(1536, 128, pim::Fmt::fp16, test_seed());
+  auto sim_on = pim::make_channel_sim_small({});
+  const auto on = pim::run_dense_head(*sim_on, pim::CtrlMode::lockstep, head);
+  pim::ChannelSimOptions off_opt;
+  off_opt.refresh = false;
+  auto sim_off = pim::make_channel_sim_small(off_opt);
+  const auto off = pim::run_dense_head(*sim_off, pim::CtrlMode::lockstep, head);
+  for (const auto* r : {&on, &off}) {
+    EXPECT_EQ(r->mismatches, 0u) << r->first_mismatch;
+    EXPECT_EQ(r->timing_errors, 0u) << pim::rule_mask_text(r->timing_mask);
+    EXPECT_EQ(r->trace_violations, 0u);
+  }
+  const pim::Timing t = sim_on->timing();
+  ASSERT_TRUE(t.refresh);
+  unsigned refs = 0, inside = 0;
+  std::uint64_t first_mac = 0, last_mac = 0;
+  for (const auto& c : on.cmds)
+    if (c.op == pim::Op::MACAB) { if (first_mac == 0) first_mac = c.cycle; last_mac = c.cycle; }
+  for (const auto& c : on.cmds) {
+    if (c.op != pim::Op::REFAB) continue;
+    ++refs;
+    if (c.cycle > first_mac && c.cycle < last_mac) ++inside;
+    // Issued no later than one row walk after it fell due (a lockstep round ends first).
+    EXPECT_LT(c.cycle % t.nREFI, 400u) << "REFAB at " << c.cycle;
+  }
+  const std::uint64_t end = on.cmds.back().cycle;
+  EXPECT_GE(refs, end / t.nREFI);  // one REFAB of the single rank per interval
+  EXPECT_GT(inside, 0u);
+  EXPECT_EQ(off.commands.count("REFAB"), 0u);
+  EXPECT_GE(on.cycles, off.cycles + inside * t.nRFC);
+}
+
+// The RTL checks the refresh schedule: a controller that never refreshes (refresh off) driving
+// a channel whose checker expects refresh (the refresh_check_i mode bit on) breaks nREFI once a
+// rank owes more than 8 REFABs (after 9 x nREFI = 45630 cycles); the trace checker, reading the
+// same commands under a refresh-on header, finds it too. The bug this catches: an RTL or trace
+// checker that does not check the interval.
+TEST(Channel, MissingRefreshBreaksNrefiInTheRtlAndTheTraceChecker) {
+  Cosim cs;
+  std::mt19937 rng(3);
+  fill_random(cs.image, rng, 220);
+  cs.start();
+  pim::Timing no_ref = cs.sim->timing();
+  ASSERT_TRUE(no_ref.refresh);
+  no_ref.refresh = false;
+  pim::Controller ctl(cs.sim->org(), no_ref, pim::CtrlMode::lockstep, 128);
+  pim::PhaseRequest ph;
+  ph.query.assign(128, pim::encode_input(0.5f, pim::Fmt::fp16));
+  for (unsigned row = 0; row < 220; ++row)  // 220 rows x ~232 cycles > 9 intervals
+    for (unsigned g = 0; g < 2; ++g) {
+      pim::RowRead r{g, row, {}};
+      for (unsigned c = 0; c < 32; ++c) r.columns.push_back(c);
+      ph.reads.push_back(r);
+    }
+  const auto s = ctl.schedule(ph, 0);
+  ASSERT_GT(s.cmds.back().cycle, 9u * no_ref.nREFI);
+  cs.run(s.cmds);
+  EXPECT_NE(cs.sim->timing_error_mask() & (1u << pim::kRuleREFI), 0u)
+      << pim::rule_mask_text(cs.sim->timing_error_mask());
+  EXPECT_EQ(cs.sim->timing_error_mask() & ~(1u << pim::kRuleREFI), 0u);
+  std::uint32_t trace_rules = 0;
+  for (const auto& v : pim::check_commands(cs.sim->org(), cs.sim->timing(), s.cmds)) trace_rules |= v.rules;
+  EXPECT_EQ(trace_rules, 1u << pim::kRuleREFI) << pim::rule_mask_text(trace_rules);
+}

@@ -57,6 +57,8 @@ TEST(StarcsimCli, BadInputGivesOneLineNamingItAndWritesNothing) {
       {"run --channel small --context 300 --steps 1 --waves /nonexistent/dir/w.fst" + outs, "--waves"},
       {"dense --small --tokens 0", "--tokens"},
       {"dense --small --mode sideways", "--mode"},
+      {"dense --small --refresh sometimes", "--refresh"},
+      {"run --channel small --context 300 --steps 1 --refresh 1" + outs, "--refresh"},
       {"dense --small --fmt fp8", "--fmt"},
       {"dense --timing ddr9", "--timing"},
       {"fidelity --budgets 0,512", "--budgets"},

@@ -58,7 +58,7 @@ long as_long(const Row& r, const std::string& k) { return std::stol(r.at(k)); }
 // The column names are part of the interface: a rename breaks every notebook that reads them.
 const std::vector<std::string> kRunColumns = {
     "policy", "layout", "mode", "budget", "step", "context", "selected", "selection_skipped", "cycles",
-    "selection_cycles", "keys_cycles", "softmax_cycles", "values_cycles", "gap_cycles", "latency_ns",
+    "selection_cycles", "keys_cycles", "softmax_cycles", "values_cycles", "refresh_cycles", "gap_cycles", "idle_cycles", "latency_ns",
     "start_cycle", "selection_start", "keys_start", "softmax_start", "values_start", "end_cycle", "activations",
     "recall", "hit_rate", "rel_err", "cosine", "rtl_output_rel_err", "rtl_output_cosine", "non_finite_output"};
 const std::vector<std::string> kFidelityColumns = {"policy", "budget", "head", "step", "context", "selected",
@@ -89,14 +89,19 @@ TEST(StarcsimCsv, RunWritesOneRowPerPolicyAndStepMatchingTheJson) {
       EXPECT_EQ(as_long(row, "keys_cycles"), st.at("cycles").at("keys").get<long>());
       EXPECT_EQ(as_long(row, "values_cycles"), st.at("cycles").at("values").get<long>());
       EXPECT_EQ(as_long(row, "gap_cycles"), st.at("cycles").at("gaps").get<long>());
+      EXPECT_EQ(as_long(row, "refresh_cycles"), st.at("cycles").at("refresh").get<long>());
+      EXPECT_EQ(as_long(row, "idle_cycles"), st.at("cycles").at("idle").get<long>());
       EXPECT_EQ(as_long(row, "activations"), st.at("activations").get<long>());
       EXPECT_DOUBLE_EQ(std::stod(row.at("recall")), st.at("recall").get<double>());
       // The phases and the waits between them add up to the step, and lie where they say.
       EXPECT_EQ(as_long(row, "selection_cycles") + as_long(row, "keys_cycles") + as_long(row, "softmax_cycles") +
-                    as_long(row, "values_cycles") + as_long(row, "gap_cycles"),
+                    as_long(row, "values_cycles") + as_long(row, "refresh_cycles") + as_long(row, "gap_cycles"),
                 as_long(row, "cycles"));
       EXPECT_EQ(as_long(row, "end_cycle") - as_long(row, "start_cycle") + 1, as_long(row, "cycles"));
-      EXPECT_EQ(as_long(row, "values_start") + as_long(row, "values_cycles") - 1, as_long(row, "end_cycle"));
+      // The value phase runs to the end; refresh cycles inside it are counted in refresh_cycles.
+      EXPECT_LE(as_long(row, "values_start") + as_long(row, "values_cycles") - 1, as_long(row, "end_cycle"));
+      EXPECT_LE(as_long(row, "end_cycle") - as_long(row, "values_start") + 1 - as_long(row, "values_cycles"),
+                as_long(row, "refresh_cycles"));
       EXPECT_LE(as_long(row, "keys_start") + as_long(row, "keys_cycles"), as_long(row, "softmax_start"));
       EXPECT_LE(as_long(row, "softmax_start"), as_long(row, "values_start"));
       EXPECT_NEAR(std::stod(row.at("latency_ns")), as_long(row, "cycles") * 0.769, 1e-6);

@@ -463,6 +463,8 @@ void expect_same_figures(const pim::PolicyStats& a, const pim::PolicyStats& b) {
     EXPECT_EQ(x.softmax, y.softmax);
     EXPECT_EQ(x.values, y.values);
     EXPECT_EQ(x.gaps, y.gaps);
+    EXPECT_EQ(x.refresh, y.refresh);
+    EXPECT_EQ(x.idle, y.idle);
   };
   same_cycles(a.cycles, b.cycles);
   ASSERT_EQ(a.steps.size(), b.steps.size());
@@ -537,7 +539,7 @@ TEST(DecodeCosim, EveryCycleIsInANamedPhase) {
         const std::uint64_t span = r.cmds[end - 1].cycle - r.cmds[first].cycle + 1;
         EXPECT_GE(c.total, span);
         EXPECT_LE(c.total, span + r.result_latency);
-        EXPECT_LE(c.selection + c.keys + c.softmax + c.values, c.total);
+        EXPECT_LE(c.selection + c.keys + c.softmax + c.values + c.refresh, c.total);
         EXPECT_LE(c.gaps, 2u * (r.timing.nRC + r.timing.nRP));
         total += c.total;
       }

@@ -91,6 +91,27 @@ TEST(TimingRules, TraceRoundTripKeepsFieldsAndHeader) {
 // with silent defaults. It is an error with one line naming the missing header; with the line the
 // same trace parses and carries its values. Catches a parser that defaults them again (planted:
 // the have_extra check removed).
+// The refresh values are rules too (nRFC, nREFI): a trace without its '# refresh' line is an
+// error naming it, not a trace checked with defaults (the bug: refresh silently unchecked).
+TEST(TimingRules, TraceWithoutRefreshLineIsAnError) {
+  const std::string head = "# org pch=1 rank=1 bg=2 bank=4\n"
+                           "# timing nRCD=19 nRP=19 nRAS=45 nRC=63 nRTPL=8 nCCDAB=6 nRRDS=2 nRRDL=4 nFAW=39 nBL=2\n"
+                           "# timing-extra nCCDS=2 nCCDL=4 nROW=2\n";
+  std::stringstream without(head + "0 ACTAB - - - - 7 - -\n");
+  try {
+    pim::parse_trace(without);
+    ADD_FAILURE() << "a trace without '# refresh' was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("refresh"), std::string::npos) << e.what();
+  }
+  std::stringstream with(head + "# refresh enabled=1 nRFC=30 nREFI=100 postpone=8 before=2\n0 ACTAB - - - - 7 - -\n");
+  const pim::ParsedTrace p = pim::parse_trace(with);
+  EXPECT_TRUE(p.timing.refresh);
+  EXPECT_EQ(p.timing.nRFC, 30u);
+  EXPECT_EQ(p.timing.nREFI, 100u);
+  EXPECT_EQ(p.refreshes_before, 2u);
+}
+
 TEST(TimingRules, TraceWithoutTimingExtraIsAnError) {
   const std::string org = "# org pch=1 rank=1 bg=2 bank=4\n";
   const std::string timing = "# timing nRCD=19 nRP=19 nRAS=45 nRC=63 nRTPL=8 nCCDAB=6 nRRDS=2 nRRDL=4 nFAW=39 nBL=2\n";
@@ -104,14 +125,15 @@ TEST(TimingRules, TraceWithoutTimingExtraIsAnError) {
     EXPECT_NE(msg.find("timing-extra"), std::string::npos) << msg;
     EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
   }
-  std::stringstream with(org + timing + "# timing-extra nCCDS=3 nCCDL=5 nROW=2\n" + cmds);
+  const std::string refresh = "# refresh enabled=1 nRFC=456 nREFI=5070 postpone=8 before=0\n";
+  std::stringstream with(org + timing + "# timing-extra nCCDS=3 nCCDL=5 nROW=2\n" + refresh + cmds);
   const pim::ParsedTrace p = pim::parse_trace(with);
   EXPECT_EQ(p.timing.nCCDS, 3u);
   EXPECT_EQ(p.timing.nCCDL, 5u);
   EXPECT_EQ(p.timing.nROW, 2u);
   ASSERT_EQ(p.cmds.size(), 2u);
   // A timing-extra line missing one of its values is an error naming the value.
-  std::stringstream partial(org + timing + "# timing-extra nCCDS=3 nROW=2\n" + cmds);
+  std::stringstream partial(org + timing + "# timing-extra nCCDS=3 nROW=2\n" + refresh + cmds);
   try {
     pim::parse_trace(partial);
     ADD_FAILURE() << "a '# timing-extra' line without nCCDL was accepted";

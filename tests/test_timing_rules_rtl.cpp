@@ -23,6 +23,7 @@ std::pair<std::uint32_t, std::uint32_t> run_checker(const std::vector<pim::Comma
   m->clk_i = 0;
   m->rst_ni = 1;
   m->cmd_valid_i = 0;
+  m->refresh_check_i = 1;
   m->eval();
   m->rst_ni = 0;  // asynchronous reset: a falling edge, held over two clocks
   m->eval();

@@ -33,6 +33,7 @@ inline pim::Timing iso_timing() {
   t.name = "iso";
   t.nRCD = 5; t.nRP = 4; t.nRAS = 6; t.nRC = 14; t.nRTPL = 3; t.nCCDAB = 1; t.nCCDS = 3;
   t.nCCDL = 5; t.nRRDS = 3; t.nRRDL = 5; t.nFAW = 20; t.nBL = 3; t.nROW = 2;
+  t.nRFC = 30; t.nREFI = 100;
   return t;
 }
 
@@ -99,6 +100,25 @@ inline std::vector<RuleCase> rule_cases() {
     return std::vector{cmd(0, Op::ACTAB, 0, 0, 1), cmd(45, Op::PRE, 1, 2), cmd(64, Op::ACT, 1, 2, 3)}; }});
   v.push_back({"address", pim::kRuleAddress, false, [](unsigned e) {
     return std::vector{cmd(0, Op::ACT, e == 0 ? 2 : 1, 0, 1)}; }});
+  // Refresh (iso: nRFC 30, nREFI 100, at most kRefreshPostpone = 8 owed or ahead).
+  v.push_back({"nRFC", pim::kRuleRFC, true, [](unsigned e) {
+    return std::vector{cmd(0, Op::REFAB), cmd(29 + e, Op::ACTAB, 0, 0, 1)}; }});
+  v.push_back({"nRFC (REFAB)", pim::kRuleRFC, true, [](unsigned e) {
+    return std::vector{cmd(0, Op::REFAB), cmd(29 + e, Op::REFAB)}; }});
+  v.push_back({"nRP (REFAB)", pim::kRuleRP, true, [](unsigned e) {
+    return std::vector{cmd(0, Op::ACTAB, 0, 0, 1), cmd(6, Op::PREA), cmd(9 + e, Op::REFAB)}; }});
+  v.push_back({"ref-open", pim::kRuleRefOpen, true, [](unsigned e) {
+    if (e == 0) return std::vector{cmd(0, Op::ACTAB, 0, 0, 1), cmd(10, Op::REFAB)};
+    return std::vector{cmd(0, Op::ACTAB, 0, 0, 1), cmd(6, Op::PREA), cmd(10, Op::REFAB)}; }});
+  // Postponed: at cycle 900 a rank owes 9 REFABs (cycle 899: 8).
+  v.push_back({"nREFI (postponed)", pim::kRuleREFI, true, [](unsigned e) {
+    return std::vector{cmd(900 - e, Op::WRGB, 0, 0, 0, 0)}; }});
+  // Pulled in: the 12th REFAB at cycle 330 would be 8 ahead (11 issued, 3 due); at 400, 7.
+  v.push_back({"nREFI (pulled in)", pim::kRuleREFI, true, [](unsigned e) {
+    std::vector<pim::Command> s;
+    for (unsigned k = 0; k < 11; ++k) s.push_back(cmd(30 * k, Op::REFAB));
+    s.push_back(cmd(e == 0 ? 330 : 400, Op::REFAB));
+    return s; }});
   return v;
 }
 

@@ -19,7 +19,8 @@ case $MODE in
     for m in "starc s0 select" "starc s0 keys" "starc s0 softmax+values" "dense s0 keys"; do
       grep -q "^\[markername\] [A-Z]$m\$" "$WORK/starc.gtkw" || { echo "no marker '$m'"; exit 1; }
     done
-    start=$(awk -F, 'NR > 1 && $1 == "starc" && $5 == 0 { print $16 * 769 }' "$WORK/starc.csv")
+    start=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+                     $1 == "starc" && $5 == 0 { print $col["start_cycle"] * 769 }' "$WORK/starc.csv")
     grep -q "^\*[-0-9.]* $start " "$WORK/starc.gtkw" || { echo "primary marker not at the first STARC step ($start ps)"; exit 1; }
     # Every translate filter names the RTL's encodings: MACAB is command 3 (rtl/pim_pkg.sv).
     grep -qx "3 MACAB" "$WORK/gtkw_cmd_op.txt"
