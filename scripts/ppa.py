@@ -190,11 +190,11 @@ def cycle_classes(unit: str, stim: list[list[int]]) -> list[str]:
                     target[j] = True
         return ["mixed" if d and a else "dot" if d else "axpy" if a else "idle" for d, a in zip(dot, axpy)]
     busy, out = False, []
-    for f in stim:  # start_i .. done_o
+    for f in stim:  # start_i .. done_o; a start in a done cycle begins the next selection
         if f[0]:
             busy = True
         out.append("busy" if busy else "idle")
-        if f[8 + 5]:  # done_o (outputs follow the 8 inputs)
+        if f[8 + 5] and not f[0]:  # done_o (outputs follow the 8 inputs)
             busy = False
     return out
 
@@ -211,7 +211,7 @@ def activity_energy(unit: str, cfg: dict, out: str, run: dict, model: ppa_power.
     ppa_gatesim.pack_stimulus(stim_txt, widths, hexf)
     tb = os.path.join(work, "tb.v")
     t0 = ppa_gatesim.write_testbench(tb, unit, cfg["inputs"], cfg["outputs"], hexf, n)
-    log(f"{unit}: gate-level simulation of {n} cycles (Icarus, -gspecify)")
+    log(f"{unit}: gate-level simulation of {n} cycles (Icarus)")
     t = time.time()
     result = ppa_gatesim.run(os.path.join(out, unit + ".buf.v"), tb, work, timeout)
     sim_s = time.time() - t
@@ -229,7 +229,7 @@ def activity_energy(unit: str, cfg: dict, out: str, run: dict, model: ppa_power.
                         "clock_pj": ncyc * (clock["internal"] + clock["switching"]),
                         "leakage_pj": ncyc * leak_pj_per_cycle}
         per_class[c]["total_pj"] = sum(v for k, v in per_class[c].items() if k.endswith("_pj"))
-    res = {"cycles": n, "gatesim_output_mismatches": mism, "gatesim_seconds": round(sim_s, 1),
+    res = {"cycles": n, "gatesim_output_mismatches": mism, "gatesim": result, "gatesim_seconds": round(sim_s, 1),
            "clock_pj_per_cycle": clock, "leakage_w": model.leakage_w, "classes": per_class}
     floor = clock["internal"] + clock["switching"] + leak_pj_per_cycle
     res["clock_leakage_floor_pj_per_cycle"] = floor
@@ -278,6 +278,11 @@ def main() -> int:
     for node in (ppa_scaling.TARGET, ppa_scaling.OTHER):
         report["scaling"][node] = ppa_scaling.factors(node)
     report["scaling"]["source"] = ppa_scaling.SOURCE
+    old_json = os.path.join(out, "ppa.json")
+    if os.path.exists(old_json):  # units not run now keep their last results
+        for unit, u in json.load(open(old_json)).get("units", {}).items():
+            if unit not in a.units.split(","):
+                report["units"][unit] = u
     for unit in a.units.split(","):
         cfg = UNITS[unit]
         u: dict = {"params": cfg["params"] or ["defaults"]}

@@ -4,9 +4,9 @@
 1. `stimulus`: reads the VCD of a `starcsim run --waves` dump (fst2vcd), finds the instance of a
    unit (its scope: the first one whose path ends with the given suffix and holds every listed
    port) and writes, per clock cycle, the values of its input ports as the unit's registers
-   sample them (the values at the falling-edge dump before the rising edge: the Verilator
-   harness dumps every half period, rising edges at odd times) and of its output ports (for the
-   gate-level comparison). One line per cycle, hexadecimal, in port order.
+   sample them (the state before each time step in which the clock rises: the Verilator
+   harnesses dump the inputs with the clock low, then the rising edge) and of its output ports
+   (for the gate-level comparison). One line per cycle, hexadecimal, in port order.
 2. `toggles`: reads the VCD of the gate-level simulation (Icarus, the synthesised netlist driven
    by that stimulus) and counts the 0<->1 transitions of every net bit, separately for each
    class of cycle (a file with one class name per cycle). Transitions from or to x/z are not
@@ -66,35 +66,39 @@ def stimulus(vcd_path: str, suffix: str, inputs: list[str], outputs: list[str], 
             raise SystemExit(f"ppa_activity: no scope ending in {suffix} with ports {want}")
         ports = by_scope[scope]
         ids = {ports[p][1]: p for p in want}
+        clk_id = ports[clock][1]
         value = {p: "0" for p in want}
         width = {p: ports[p][0] for p in want}
         lines = []
-        time = 0
+        pending: list[tuple[str, str]] = []
 
         def sample() -> None:
             def hexv(p: str) -> str:
-                v = value[p]
-                if re.search(r"[xXzZ]", v):
-                    v = re.sub(r"[xXzZ]", "0", v)
+                v = re.sub(r"[xXzZ]", "0", value[p])
                 return format(int(v, 2), "0{}x".format((width[p] + 3) // 4))
             lines.append(" ".join(hexv(p) for p in inputs + outputs))
+
+        def flush() -> None:
+            # A rising clock edge in this time step samples the state before the step's changes
+            # (the inputs were dumped at an earlier time, with the clock low).
+            if any(i == clk_id and v == "1" for i, v in pending) and value[clock] == "0":
+                sample()
+            for i, v in pending:
+                value[ids[i]] = v
+            pending.clear()
         for line in f:
             c = line[0] if line else ""
             if c == "#":
-                t = int(line[1:])
-                # Rising edges at odd times: the state before an odd time is what that edge samples.
-                if t % 2 == 1 and t != time:
-                    sample()
-                time = t
+                flush()
             elif c == "b":
                 v, ident = line[1:].split()
                 if ident in ids:
-                    value[ids[ident]] = v
+                    pending.append((ident, v))
             elif c in "01xzXZ":
                 ident = line[1:].strip()
                 if ident in ids:
-                    value[ids[ident]] = c
-        sample()  # the cycle after the last change
+                    pending.append((ident, c))
+        flush()
     with open(out_path, "w") as o:
         o.write("\n".join(lines) + "\n")
     return len(lines)
