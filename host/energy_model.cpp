@@ -70,7 +70,7 @@ EnergyReport compute_energy(const EnergyEvents& ev, EnergyModelKind kind) {
     term("centroid_match_busy", ev.cmatch_busy_cycles, "cycle", F::kCmatchBusyCyclePj,
          from(F::kCmatchBusyCyclePj180) + " per busy cycle above the unit's floor (one score per cycle), " + ppa);
     term("centroid_match_cycle", ev.cmatch_unit_cycles, "cycle", F::kCmatchCyclePj,
-         from(F::kCmatchCyclePj180) + " per cycle (clock, leakage; S = 256), " + ppa);
+         from(F::kCmatchCyclePj180) + " per cycle (clock, leakage; synthesised with S = 128), " + ppa);
   }
   if (kind == EnergyModelKind::act_aware) {
     term("activation", ev.activations, "activation", EnergyConstants::kActivationPj,

@@ -73,14 +73,16 @@ struct EnergyConstants {
 // liberty tables per net toggle (build/ppa/ppa.json); 0.18 um / 1.8 V -> 14 nm HP / 0.8 V by
 // Stillmaker & Baas 2017's energy equations (x 0.003649). Per one lane MAC: the energy above the
 // idle floor of the cycles the operation keeps the datapath busy; per cycle: the clock (no clock
-// gating in the RTL), idle control activity and leakage of one unit.
+// gating in the RTL), idle control activity and leakage of one unit. The centroid-match figures
+// are of the unit synthesised with S = 128 (the RTL default, 256, is twice its array: roughly
+// twice these). Measured 2026-12-02 (README "Hardware cost from the RTL" has the table).
 struct RtlEnergyFigures {
   static constexpr double kScaleFrom180nm = 0.003649;  // energy factor, 180 nm 1.8 V -> HP 14 nm 0.8 V
-  static constexpr double kDotMacPj180 = 0.0;           // per lane, dot mode (0.18 um)
-  static constexpr double kAxpyMacPj180 = 0.0;          // per lane, axpy mode (0.18 um)
-  static constexpr double kPimCyclePj180 = 0.0;         // one bank's PIM unit, one cycle (0.18 um)
-  static constexpr double kCmatchBusyCyclePj180 = 0.0;  // centroid-match unit, above its floor, per busy cycle
-  static constexpr double kCmatchCyclePj180 = 0.0;      // centroid-match unit, one cycle (clock, leakage)
+  static constexpr double kDotMacPj180 = 163.8;           // per lane, dot mode (0.18 um)
+  static constexpr double kAxpyMacPj180 = 274.3;          // per lane, axpy mode (0.18 um)
+  static constexpr double kPimCyclePj180 = 1176;         // one bank's PIM unit, one cycle (0.18 um)
+  static constexpr double kCmatchBusyCyclePj180 = 1659;  // centroid-match unit, above its floor, per busy cycle
+  static constexpr double kCmatchCyclePj180 = 1649;      // centroid-match unit, one cycle (clock, leakage)
   static constexpr double kDotMacPj = kDotMacPj180 * kScaleFrom180nm;
   static constexpr double kAxpyMacPj = kAxpyMacPj180 * kScaleFrom180nm;
   static constexpr double kPimCyclePj = kPimCyclePj180 * kScaleFrom180nm;
