@@ -284,10 +284,11 @@ std::string report_table(const RunInfo& info, const std::vector<PolicyStats>& po
   for (const auto& t : compute_energy(EnergyEvents{}, EnergyModelKind::rtl).terms)
     if (t.component != "bank_access" && t.component != "buffer_die")
       line(fmt::format("  {:<20} {:>8.4f} pJ/{:<10} {}", t.component, t.pj_per_unit, t.unit, t.source));
-  line(fmt::format("  AttAcc's ALU constant {:.2f} pJ/MAC is {:.1f}x the RTL's dot-mode MAC and {:.1f}x its axpy MAC "
-                   "(the RTL's per-cycle clock floor not counted in either)",
-                   EnergyConstants::kAluPjPerMac, EnergyConstants::kAluPjPerMac / RtlEnergyFigures::kDotMacPj,
-                   EnergyConstants::kAluPjPerMac / RtlEnergyFigures::kAxpyMacPj));
+  line(fmt::format("  the RTL's lane MAC costs {:.3f} pJ (dot) and {:.3f} pJ (axpy): {:.2f}x and {:.2f}x AttAcc's {:.2f} "
+                   "pJ/MAC, before the RTL's per-cycle clock floor (pim_cycle), which neither figure includes",
+                   RtlEnergyFigures::kDotMacPj, RtlEnergyFigures::kAxpyMacPj,
+                   RtlEnergyFigures::kDotMacPj / EnergyConstants::kAluPjPerMac,
+                   RtlEnergyFigures::kAxpyMacPj / EnergyConstants::kAluPjPerMac, EnergyConstants::kAluPjPerMac));
   line(fmt::format("Physical limit: x lim = cycles / (selected tokens x 2 x D x 2 B / ({} banks x {} B / "
                    "nCCDAB {} cycles))", info.org.total_banks(), info.org.column_bytes(), info.timing.nCCDAB));
   line("Not modelled:");

@@ -266,7 +266,11 @@ def main() -> int:
     ap.add_argument("--units", default="pim_bank,centroid_match")
     ap.add_argument("--cm-max-sel", type=int, default=256, help="centroid_match MaxSel (S) to synthesise")
     ap.add_argument("--timeout", type=int, default=3600, help="seconds per tool run")
+    ap.add_argument("--print", metavar="JSON", help="only print the table of an earlier run's ppa.json")
     a = ap.parse_args()
+    if a.print:
+        print(table(json.load(open(a.print))))
+        return 0
     start = time.time()
     out = os.path.join(a.build, "ppa")
     os.makedirs(out, exist_ok=True)
@@ -360,6 +364,17 @@ def table(r: dict) -> str:
         for c, v in e["classes"].items():
             o.append(f"    {c:<6} {v['cycles']:>6} {v['switching_pj']:>12.0f} {v['internal_pj']:>12.0f} "
                      f"{v['clock_pj']:>12.0f} {v['leakage_pj']:>8.2f} {v['total_pj']:>12.0f}")
+        cyc = sum(v["cycles"] for v in e["classes"].values())
+        clk = e["clock_pj_per_cycle"]
+        internal = sum(v["internal_pj"] for v in e["classes"].values()) + cyc * clk["internal"]
+        switching = sum(v["switching_pj"] for v in e["classes"].values()) + cyc * clk["switching"]
+        leak = sum(v["leakage_pj"] for v in e["classes"].values())
+        tot = internal + switching + leak
+        crit = u["timing"]["critical_path_ns"]
+        o.append(f"    whole run: {tot / cyc:.0f} pJ/cycle = internal {100 * internal / tot:.1f}% (clock pins "
+                 f"{100 * cyc * clk['internal'] / tot:.1f}%), switching {100 * switching / tot:.1f}% (clock net "
+                 f"{100 * cyc * clk['switching'] / tot:.1f}%), leakage {100 * leak / tot:.4f}%; "
+                 f"{tot / cyc / crit:.1f} mW at the achievable clock ({crit:.2f} ns)")
         p = u["timing"].get("opensta_default_power_w")
         if p:
             o.append(f"    OpenSTA default activity at {p['clock_period_ns']:.0f} ns: internal {p['internal']:.4g} W, "
