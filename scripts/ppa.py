@@ -10,10 +10,13 @@ pim_mac; pim_mac and pim_mac_front are reported as blocks of it) and centroid_ma
      bank 0's and the centroid-match unit's input ports, cycle by cycle, drive the synthesised
      netlist in a gate-level simulation (scripts/ppa_gatesim.py), whose outputs are compared
      with the RTL's every cycle; every net's toggles, per class of cycle (dot, axpy, idle;
-     busy, idle), give the energy (scripts/ppa_power.py, the liberty tables);
+     busy, idle), give the energy (scripts/ppa_power.py, the liberty tables; scripts/
+     ppa_buffer.py adds the fan-out buffer trees first);
   4. energy per operation at 0.18 um and scaled (scripts/ppa_scaling.py, Stillmaker & Baas 2017);
   5. the table on stdout and OUT/ppa.json.
-Design: docs/design.md section 9. Usage: scripts/ppa.py [--build build] [--cm-max-sel 256]
+Design: docs/design.md section 9; results: README "Hardware cost from the RTL".
+Usage: scripts/ppa.py [--build build] [--cm-max-sel 128] [--units pim_bank,centroid_match]
+       scripts/ppa.py --print build/ppa/ppa.json
 """
 from __future__ import annotations
 
@@ -264,7 +267,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--units", default="pim_bank,centroid_match")
-    ap.add_argument("--cm-max-sel", type=int, default=256, help="centroid_match MaxSel (S) to synthesise")
+    ap.add_argument("--cm-max-sel", type=int, default=128,
+                    help="centroid_match MaxSel (S) to synthesise (the RTL default is 256; see README)")
     ap.add_argument("--timeout", type=int, default=3600, help="seconds per tool run")
     ap.add_argument("--print", metavar="JSON", help="only print the table of an earlier run's ppa.json")
     a = ap.parse_args()

@@ -16,12 +16,6 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Iterator
-
-
-def _vcd_tokens(stream) -> Iterator[str]:
-    for line in stream:
-        yield line
 
 
 def read_header(stream) -> tuple[list[tuple[str, str, int, str]], str]:

@@ -19,9 +19,10 @@ computed here, with the same liberty tables OpenSTA uses:
   leakage    = sum of cell_leakage_power (the library gives one value per cell)
 
 Liberty units of osu018_stdcells.lib: time 1 ns, capacitance 1 pF, leakage 1 nW, internal
-energy in pJ per transition (the tables' values: an INVX1 transition at 0.01 pF is about
-0.016 pJ, 1/2 C V^2 of its load 0.016 pJ; OpenSTA 2.0.17's trace charges rise + fall per
-transition, twice this script's figure for internal power).
+energy in pJ per transition (an INVX1 transition into 0.01 pF: about 0.016 pJ internal, and
+1/2 C V^2 = 0.016 pJ switching). In its debug trace (`sta::set_debug power 2`), OpenSTA 2.0.17
+multiplies rise_power + fall_power by the transition rate, twice the per-transition mean used
+here; its `report_power` internal figures are printed by make ppa for reference only.
 """
 from __future__ import annotations
 
