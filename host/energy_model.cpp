@@ -59,7 +59,8 @@ EnergyReport compute_energy(const EnergyEvents& ev, EnergyModelKind kind) {
        "10.4 pJ/B, " + artifact);
   if (kind == EnergyModelKind::rtl) {
     using F = RtlEnergyFigures;
-    const std::string ppa = "make ppa: OSU 0.18 um gate-level energy from a STARC step's activity, "
+    const std::string ppa = "make ppa: OSU 0.18 um gate-level energy from a STARC step's activity (zero delay: "
+                            "glitches not counted, about 3x the MAC figures with the cells' delays), "
                             "x 0.003649 to 14 nm HP 0.8 V (Stillmaker & Baas 2017); README \"Hardware cost "
                             "from the RTL\"";
     auto from = [](double pj180) { return fmt::format("{:.4g} pJ at 0.18 um", pj180); };

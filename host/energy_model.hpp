@@ -70,7 +70,8 @@ struct EnergyConstants {
 // Provenance: Yosys 0.23 + ABC onto the OSU 0.18 um library (qflow-tech-osu018), gate-level
 // simulation (Icarus) of the netlists driven by bank 0's and the centroid-match unit's ports in
 // `starcsim run --context 16384 --steps 1 --budget 1024 --policies starc --waves F`, energy from the
-// liberty tables per net toggle (build/ppa/ppa.json); 0.18 um / 1.8 V -> 14 nm HP / 0.8 V by
+// liberty tables per net toggle (build/ppa/ppa.json; zero-delay simulation, a lower bound: with the
+// cells' delays, PPA_SPECIFY=1, the MAC figures are 496 and 805 pJ, about 3x); 0.18 um / 1.8 V -> 14 nm HP / 0.8 V by
 // Stillmaker & Baas 2017's energy equations (x 0.003649). Per one lane MAC: the energy above the
 // idle floor of the cycles the operation keeps the datapath busy; per cycle: the clock (no clock
 // gating in the RTL), idle control activity and leakage of one unit. The centroid-match figures
