@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 STARCSIM = $(abspath $(BUILD))/cli/starcsim
 
-.PHONY: all deps build test lint synth bench clean sim paper waves plots long
+.PHONY: all deps build test lint synth bench clean sim paper waves plots long ppa
 
 all: build
 
@@ -30,6 +30,16 @@ lint: deps
 
 synth: deps
 	@scripts/synth.sh
+
+# Hardware cost from the RTL (issue 18): pim_bank and centroid_match on the OSU 0.18 um cells
+# (Yosys + ABC, OpenSTA), energy per operation from a STARC step's activity (gate-level
+# simulation), scaled to 14 nm; table on stdout, $(BUILD)/ppa/ppa.json. Not part of `make test`
+# (tens of minutes on 2 cores, see README "Hardware cost from the RTL"). CM_MAX_SEL: the
+# centroid-match unit's S to synthesise (default 128; 256 is the RTL default and twice the size).
+CM_MAX_SEL ?= 128
+ppa: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS) --target starcsim
+	@scripts/ppa.py --build $(BUILD) --cm-max-sel $(CM_MAX_SEL)
 
 bench: build
 	@scripts/bench.sh $(BUILD)

@@ -38,6 +38,7 @@ void count_energy_events(const Org& org, unsigned head_dim, const Command& c, En
       const std::uint64_t banks = static_cast<std::uint64_t>(std::popcount(c.mask)) * org.banks;
       ev.bank_bytes_read += banks * org.column_bytes();
       ev.mac_ops += banks * org.lanes;
+      (c.mode == Mode::dot ? ev.dot_mac_ops : ev.axpy_mac_ops) += banks * org.lanes;
       break;
     }
     case Op::WRGB:
@@ -156,7 +157,8 @@ nlohmann::json report_json(const RunInfo& info, const std::vector<PolicyStats>& 
     pj["events"] = {{"activations", p.events.activations}, {"bank_bytes_read", p.events.bank_bytes_read},
                     {"mac_ops", p.events.mac_ops}, {"buffer_die_bytes", p.events.buffer_die_bytes}};
     pj["energy"] = {{"attacc", compute_energy(p.events, EnergyModelKind::attacc).to_json()},
-                    {"act-aware", compute_energy(p.events, EnergyModelKind::act_aware).to_json()}};
+                    {"act-aware", compute_energy(p.events, EnergyModelKind::act_aware).to_json()},
+                    {"rtl", compute_energy(p.events, EnergyModelKind::rtl).to_json()}};
     const double lim = limit_cycles(info.org, info.timing, info.head_dim, p.selected_tokens);
     pj["limit"] = {{"selected_tokens", p.selected_tokens}, {"limit_cycles", lim},
                    {"actual_over_limit", lim > 0 ? p.cycles.total / lim : 0.0},
@@ -197,7 +199,10 @@ nlohmann::json report_json(const RunInfo& info, const std::vector<PolicyStats>& 
                      compute_energy(p.events, EnergyModelKind::attacc).total_pj()},
           {"energy_reduction_act_aware",
            1.0 - compute_energy(s->events, EnergyModelKind::act_aware).total_pj() /
-                     compute_energy(p.events, EnergyModelKind::act_aware).total_pj()}};
+                     compute_energy(p.events, EnergyModelKind::act_aware).total_pj()},
+          {"energy_reduction_rtl",
+           1.0 - compute_energy(s->events, EnergyModelKind::rtl).total_pj() /
+                     compute_energy(p.events, EnergyModelKind::rtl).total_pj()}};
     }
     j["starc_vs"] = cmp;
   }
@@ -245,15 +250,16 @@ std::string report_table(const RunInfo& info, const std::vector<PolicyStats>& po
                        p.policy, p.selection_skipped_steps, p.steps.size(), info.budget));
   line("");
   line("Energy per step (nJ), fidelity (mean over steps), checks:");
-  line(fmt::format("{:<10} {:>9} {:>9} {:>8} {:>7} {:>8} {:>8} {:>10} {:>14} {:>9} {:>7}",
-                   "policy", "attacc", "act-aw", "tokens", "recall", "hit", "rel err", "RTL err",
+  line(fmt::format("{:<10} {:>9} {:>9} {:>9} {:>8} {:>7} {:>8} {:>8} {:>10} {:>14} {:>9} {:>7}",
+                   "policy", "attacc", "act-aw", "rtl", "tokens", "recall", "hit", "rel err", "RTL err",
                    "bit-exact", "cm-match", "timing"));
   for (const auto& p : policies) {
     const double n = std::max<std::size_t>(1, p.steps.size());
     const StepFidelity f = mean_fidelity(p);
-    line(fmt::format("{:<10} {:>9.1f} {:>9.1f} {:>8.0f} {:>7.4f} {:>8.4f} {:>8.4f} {:>10} {:>14} {:>9} {:>7}",
+    line(fmt::format("{:<10} {:>9.1f} {:>9.1f} {:>9.1f} {:>8.0f} {:>7.4f} {:>8.4f} {:>8.4f} {:>10} {:>14} {:>9} {:>7}",
                      p.policy, compute_energy(p.events, EnergyModelKind::attacc).total_pj() / n / 1e3,
                      compute_energy(p.events, EnergyModelKind::act_aware).total_pj() / n / 1e3,
+                     compute_energy(p.events, EnergyModelKind::rtl).total_pj() / n / 1e3,
                      p.selected_tokens / n, f.recall, f.hit_rate, f.rel_err,
                      p.non_finite_outputs ? std::string("non-finite") : fmt::format("{:.2e}", f.rtl_rel_err),
                      fmt::format("{}/{}", p.mismatches, p.compared),
@@ -267,15 +273,17 @@ std::string report_table(const RunInfo& info, const std::vector<PolicyStats>& po
                        p.non_finite_outputs, p.steps.size()));
   if (const PolicyStats* s = find(policies, "starc")) {
     line("");
-    line("STARC against (1 - starc/other):   latency   energy attacc   energy act-aware");
+    line("STARC against (1 - starc/other):   latency   energy attacc   energy act-aware   energy rtl");
     for (const auto& p : policies) {
       if (p.policy == "starc" || p.cycles.total == 0) continue;
-      line(fmt::format("  {:<10} {:>24.1f}% {:>14.1f}% {:>17.1f}%", p.policy,
+      line(fmt::format("  {:<10} {:>24.1f}% {:>14.1f}% {:>17.1f}% {:>12.1f}%", p.policy,
                        100 * (1 - double(s->cycles.total) / p.cycles.total),
                        100 * (1 - compute_energy(s->events, EnergyModelKind::attacc).total_pj() /
                                       compute_energy(p.events, EnergyModelKind::attacc).total_pj()),
                        100 * (1 - compute_energy(s->events, EnergyModelKind::act_aware).total_pj() /
-                                      compute_energy(p.events, EnergyModelKind::act_aware).total_pj())));
+                                      compute_energy(p.events, EnergyModelKind::act_aware).total_pj()),
+                       100 * (1 - compute_energy(s->events, EnergyModelKind::rtl).total_pj() /
+                                      compute_energy(p.events, EnergyModelKind::rtl).total_pj())));
     }
   }
   line("");
@@ -283,6 +291,15 @@ std::string report_table(const RunInfo& info, const std::vector<PolicyStats>& po
   const EnergyReport e = compute_energy(EnergyEvents{}, EnergyModelKind::act_aware);
   for (const auto& t : e.terms)
     line(fmt::format("  {:<12} {:>8.3f} pJ/{:<10} {}", t.component, t.pj_per_unit, t.unit, t.source));
+  line("  rtl model (bank_access and buffer_die as above, no activation term; compute from the RTL):");
+  for (const auto& t : compute_energy(EnergyEvents{}, EnergyModelKind::rtl).terms)
+    if (t.component != "bank_access" && t.component != "buffer_die")
+      line(fmt::format("  {:<20} {:>8.4f} pJ/{:<10} {}", t.component, t.pj_per_unit, t.unit, t.source));
+  line(fmt::format("  the RTL's lane MAC costs {:.3f} pJ (dot) and {:.3f} pJ (axpy): {:.2f}x and {:.2f}x AttAcc's {:.2f} "
+                   "pJ/MAC, before the RTL's per-cycle clock floor (pim_cycle), which neither figure includes",
+                   RtlEnergyFigures::kDotMacPj, RtlEnergyFigures::kAxpyMacPj,
+                   RtlEnergyFigures::kDotMacPj / EnergyConstants::kAluPjPerMac,
+                   RtlEnergyFigures::kAxpyMacPj / EnergyConstants::kAluPjPerMac, EnergyConstants::kAluPjPerMac));
   line(fmt::format("Physical limit: x lim = cycles / (selected tokens x 2 x D x 2 B / ({} banks x {} B / "
                    "nCCDAB {} cycles))", info.org.total_banks(), info.org.column_bytes(), info.timing.nCCDAB));
   line("Not modelled:");

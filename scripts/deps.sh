@@ -3,7 +3,7 @@
 # As root it installs them; otherwise it prints the exact command and fails.
 set -euo pipefail
 PKGS=(build-essential cmake make git pkg-config python3 zlib1g-dev
-      verilator iverilog yosys gtkwave gnuplot-nox
+      verilator iverilog yosys gtkwave gnuplot-nox opensta qflow-tech-osu018
       libeigen3-dev libcli11-dev nlohmann-json3-dev libfmt-dev libmpfr-dev libgmp-dev
       libgtest-dev libgmock-dev libbenchmark-dev)
 missing=()

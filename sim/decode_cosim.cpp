@@ -316,6 +316,7 @@ starc::ScoreResult DecodeCosim::score_round(Step& step, const starc::Policy& pol
   st.cmatch_passes += run.passes.size();
   for (const auto& c : run.selection.clusters) out.picks.push_back({c.id, c.take});
   st.cmatch_cycles += run.cycles;
+  st.events.cmatch_busy_cycles += run.cycles;
   step.sel_end = first_entry + run.cycles - 1;
   step.sel_ran = step.q_in_buffer = true;
   return out;
@@ -592,6 +593,8 @@ void DecodeCosim::record_step(Step& step, const starc::Selection& sel, const std
         if (c.mask >> g & 1u) ++st.macab_per_bg[g];
   }
   ss.activations = st.events.activations - acts_before;
+  st.events.pim_unit_cycles += static_cast<std::uint64_t>(o.total_banks()) * ss.cycles.total;
+  st.events.cmatch_unit_cycles += ss.cycles.total;
   const auto values = kv_.heads[cfg_.head].values.topRows(step.n);
   const starc::DenseReference& ref = reference(step.s);
   const starc::FidelityMetrics m = ref.measure(values, sel.tokens, cfg_.budget);

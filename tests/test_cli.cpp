@@ -496,3 +496,44 @@ TEST(StarcsimCli, Bf16TraceRunsEndToEnd) {
 }
 
 }  // namespace
+
+// The rtl energy model (issue 18) on a tiny real run: its counts are the run's own (every bank's
+// PIM unit every cycle, the MACABs' lane MACs split by mode, the centroid-match unit's cycles),
+// each term is count x constant, and the model is attacc without the ALU term plus the RTL's
+// compute terms, so its total can be recomputed by hand from the report.
+TEST(StarcsimCli, RtlEnergyModelAddsUpOnATinyRun) {
+  const std::string json = test_file("rtl_energy.json");
+  std::filesystem::remove(json);
+  const auto r = run_starcsim("run --channel small --context 300 --steps 1 --budget 64 --policies dense,starc "
+                              "--json '" + json + "'");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(starc::test::slurp(json));
+  const auto& org = j.at("run").at("org");
+  const long banks = org.at("pseudo_channels").get<long>() * org.at("ranks").get<long>() *
+                     org.at("bank_groups").get<long>() * org.at("banks").get<long>();
+  for (const auto& p : j.at("policies")) {
+    SCOPED_TRACE(p.at("policy").get<std::string>());
+    const auto& rtl = p.at("energy").at("rtl");
+    const auto& att = p.at("energy").at("attacc");
+    const auto& c = rtl.at("components");
+    EXPECT_EQ(rtl.at("model"), "rtl");
+    EXPECT_FALSE(c.contains("alu"));
+    EXPECT_EQ(c.at("pim_cycle").at("count").get<long>(), banks * p.at("cycles").at("total").get<long>());
+    EXPECT_EQ(c.at("centroid_match_cycle").at("count").get<long>(), p.at("cycles").at("total").get<long>());
+    EXPECT_EQ(c.at("centroid_match_busy").at("count").get<long>(), p.at("centroid_match_cycles").get<long>());
+    EXPECT_EQ(c.at("dot_mac").at("count").get<long>() + c.at("axpy_mac").at("count").get<long>(),
+              p.at("events").at("mac_ops").get<long>());
+    EXPECT_GT(c.at("axpy_mac").at("count").get<long>(), 0);
+    double sum = 0;
+    for (const auto& [name, t] : c.items()) {
+      EXPECT_DOUBLE_EQ(t.at("pj").get<double>(), t.at("count").get<double>() * t.at("pj_per_unit").get<double>()) << name;
+      sum += t.at("pj").get<double>();
+    }
+    EXPECT_NEAR(rtl.at("total_pj").get<double>(), sum, 1e-9 * sum);
+    for (const char* same : {"bank_access", "buffer_die"})
+      EXPECT_EQ(c.at(same).at("pj"), att.at("components").at(same).at("pj")) << same;
+  }
+  const auto& vs = j.at("starc_vs").at("dense");
+  const auto total = [&](int i) { return j.at("policies").at(i).at("energy").at("rtl").at("total_pj").get<double>(); };
+  EXPECT_NEAR(vs.at("energy_reduction_rtl").get<double>(), 1.0 - total(1) / total(0), 1e-12);
+}
