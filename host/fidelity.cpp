@@ -261,7 +261,10 @@ nlohmann::json FidelityReport::to_json() const {
   j["budgets"] = config.budgets;
   const auto& kp = config.params.kmeans;
   j["params"] = {{"starc", {{"block", kp.block}, {"clusters", kp.k},
-                            {"max_iterations", kp.max_iterations}, {"tolerance", kp.tolerance}}},
+                            {"max_iterations", kp.max_iterations}, {"tolerance", kp.tolerance},
+                            {"window", kp.windowed() ? kp.window : kp.block},
+                            {"seeding", seeding_name(kp.seeding)}, {"centre", kp.centre},
+                            {"max_cluster", kp.max_size}, {"member_order", member_order_name(kp.order)}}},
                  {"quest", {{"page", config.params.page}}},
                  {"tokenwise", {{"r", config.params.sparq_r ? config.params.sparq_r : head_dim / 8}}}};
   nlohmann::json pol = nlohmann::json::object();
