@@ -29,7 +29,7 @@ void add_policy_options(CLI::App& cmd, PolicyFlags& f) {
       ->capture_default_str();
   cmd.add_option("--clustering", f.clustering,
                  "starc: window (default: --block/--clusters density over windows of 1024 tokens, "
-                 "farthest-point seeds, centred keys, clusters <= 64 tokens, members by projection; "
+                 "farthest-point seeds, clusters <= 32 tokens, members by projection; "
                  "docs/design.md section 6) or paper (K-means per --block tokens, first-K seeds)")
       ->capture_default_str();
   cmd.add_option("--window", f.window,
@@ -40,7 +40,7 @@ void add_policy_options(CLI::App& cmd, PolicyFlags& f) {
                  "kmeans++; default: the --clustering preset's");
   cmd.add_option("--max-cluster", f.max_cluster,
                  "starc: most tokens per cluster (capacity-constrained assignment; 0: no cap); default: "
-                 "the --clustering preset's (window 64, paper 0)");
+                 "the --clustering preset's (window 32, paper 0)");
   cmd.add_option("--kmeans-centre", f.centre,
                  "starc: on|off, subtract the window's mean key before the cosine; default: the "
                  "--clustering preset's");

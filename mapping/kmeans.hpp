@@ -78,14 +78,15 @@ struct KmeansParams {
   bool windowed() const { return window > block; }
   // The paper's clustering (docs/design.md section 6): per block, first-k seeds, token order.
   static KmeansParams paper() { return {}; }
-  // STARC's default (issue 19): windows of 1024 tokens (64 clusters each), farthest-point
-  // seeding, centred keys, clusters of at most 64 tokens, members by projection.
+  // STARC's default in `starcsim` (issue 19): windows of 1024 tokens (64 clusters each),
+  // farthest-point seeding, no centring, clusters of at most 32 tokens, members by projection
+  // (measured choices: docs/design.md section 6).
   static KmeansParams windowed_default() {
     KmeansParams p;
     p.window = 1024;
     p.seeding = Seeding::farthest;
-    p.centre = true;
-    p.max_size = 64;
+    p.centre = false;
+    p.max_size = 32;
     p.order = MemberOrder::centroid;
     return p;
   }
