@@ -289,6 +289,34 @@ std::vector<BlockClusters> cluster_blocks(const Eigen::Ref<const Matrix>& keys, 
   return out;
 }
 
+namespace {
+
+// Renumbers a segment's clusters by their first member (ascending token index; empty clusters
+// last, in id order), so that cluster ids follow the text as the paper's block-by-block ids do:
+// the groups' chunks (consecutive ids of a group, mapping/centroid_groups.hpp) then hold
+// clusters of nearby text rather than a window's clusters in seeding order.
+void renumber_by_first_member(BlockClusters& bc) {
+  const std::size_t k = bc.sizes.size();
+  std::vector<std::size_t> first(k, bc.assignment.size());
+  for (std::size_t i = bc.assignment.size(); i-- > 0;) first[bc.assignment[i]] = i;
+  std::vector<std::size_t> order(k);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return first[a] < first[b]; });
+  std::vector<std::uint8_t> new_id(k);
+  for (std::size_t j = 0; j < k; ++j) new_id[order[j]] = static_cast<std::uint8_t>(j);
+  for (auto& a : bc.assignment) a = new_id[a];
+  Matrix centroids(bc.centroids.rows(), bc.centroids.cols());
+  std::vector<unsigned> sizes(k);
+  for (std::size_t j = 0; j < k; ++j) {
+    centroids.row(static_cast<Eigen::Index>(j)) = bc.centroids.row(static_cast<Eigen::Index>(order[j]));
+    sizes[j] = bc.sizes[order[j]];
+  }
+  bc.centroids = std::move(centroids);
+  bc.sizes = std::move(sizes);
+}
+
+}  // namespace
+
 std::vector<Segment> segments_for(unsigned n, const KmeansParams& p) {
   validate(p);
   std::vector<Segment> out;
@@ -360,6 +388,7 @@ void ClusteredKeys::extend(const Eigen::Ref<const Matrix>& keys, unsigned thread
     for (std::size_t i = from; i < to; ++i) {
       Segment& s = want[i];
       s.clusters = cluster_keys(keys.middleRows(s.first, s.tokens), s.tokens / p_.block * p_.k, p_, s.first);
+      if (p_.windowed()) renumber_by_first_member(s.clusters);
     }
   };
   const std::size_t fresh = want.size() - keep;
