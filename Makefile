@@ -45,7 +45,9 @@ sim: build
 	$(STARCSIM) run --context 16384 --steps $(SIM_STEPS) --budget 1024 --json $(BUILD)/sim.json
 
 # The paper's performance configuration (contexts 16K/24K/32K, B = 1024, plus a budget sweep):
-# STARC's latency/energy reductions next to the paper's figures, plots in $(BUILD)/paper.
+# STARC's latency/energy reductions (mean [min .. max] over 5 seeds x 2 steps) next to the
+# artifact's figures, plots in $(BUILD)/paper; QUICK=1 make paper: one seed and step, in
+# $(BUILD)/paper-quick (scripts/paper.sh).
 paper: build
 	@scripts/paper.sh $(BUILD)
 
@@ -58,7 +60,8 @@ long: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS) --target starcsim
 	@scripts/long.sh $(BUILD)
 
-# A short run with waves (FST) and the GTKWave save files sim/starc.gtkw, sim/starc_cmatch.gtkw.
+# A short run with waves (FST, 769 ps per cycle) and GTKWave save files written next to them in
+# $(BUILD)/waves from sim/starc.gtkw, sim/starc_cmatch.gtkw (filters, phase markers; scripts/waves.sh).
 waves: build
 	@scripts/waves.sh $(BUILD)
 

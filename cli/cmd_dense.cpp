@@ -49,7 +49,8 @@ void run_dense(const DenseArgs& a) {
   named_flag("--timing", [&] { return pim::timing_preset(a.timing); });  // validates the name
   if (a.tokens == 0) throw std::invalid_argument("--tokens: must be >= 1");
   if (a.small && a.timing != "hbm3-pim")
-    throw std::invalid_argument("--small: only the hbm3-pim timing is built for the small channel");
+    throw std::invalid_argument(fmt::format("--timing {}: the small channel (--small) is built with hbm3-pim only",
+                                            a.timing));
   if (!a.small && a.timing == "hbm3-pim-npc" && !pim::have_channel_sim_full_npc())
     throw std::invalid_argument("--timing hbm3-pim-npc: this build has no 64-bank hbm3-pim-npc "
                                 "channel; rebuild with `make NPC=1`");

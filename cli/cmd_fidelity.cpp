@@ -12,6 +12,7 @@
 #include "cli/kv_options.hpp"
 #include "cli/output_file.hpp"
 #include "cli/policy_flags.hpp"
+#include "host/report_csv.hpp"
 
 namespace starc::cli {
 namespace {
@@ -21,6 +22,7 @@ struct FidelityArgs {
   std::string budgets = "256,512,1024,2048";
   std::string policies;
   std::string json = "fidelity.json";
+  std::string csv;
   PolicyFlags policy{.threads = 2};
   bool reads = false;
   std::string preset;
@@ -50,13 +52,22 @@ void run(const FidelityArgs& a) {
   cfg.params = policy_params(a.policy, std::numeric_limits<unsigned>::max());
   cfg.reads = a.reads;
   if (a.json.empty()) throw std::invalid_argument("--json: empty file name");
-  check_outputs({{"--json", a.json}}, kv_inputs(a.kv));
+  check_outputs({{"--json", a.json}, {"--csv", a.csv}}, kv_inputs(a.kv));
 
   const KvSource kv = load_kv(a.kv);
   check_sparq_r(a.policy, static_cast<unsigned>(kv.heads.at(0).keys.cols()));
   const FidelityReport rep = run_fidelity(kv, cfg);
   write_atomically("--json", a.json, rep.to_json().dump(2) + "\n");
+  if (!a.csv.empty()) {
+    try {
+      write_atomically("--csv", a.csv, pim::fidelity_csv(rep));
+    } catch (...) {
+      remove_outputs({a.json});  // nothing half-written: both outputs or neither
+      throw;
+    }
+  }
   fmt::print("{}\njson: {}\n", format_tables(rep), a.json);
+  if (!a.csv.empty()) fmt::print("csv: {}\n", a.csv);
 }
 
 }  // namespace
@@ -71,6 +82,9 @@ void add_fidelity_command(CLI::App& app) {
   cmd->add_option("--policies", args->policies,
                   "policies, comma separated: dense, oracle, tokenwise, quest, starc (default all)");
   cmd->add_option("--json", args->json, "JSON report file")->capture_default_str();
+  cmd->add_option("--csv", args->csv,
+                  "also write one CSV row per policy, budget, head and decode step (recall, hit rate, "
+                  "rel err, cosine; docs/design.md section 8)");
   add_policy_options(*cmd, args->policy);
   cmd->add_option("--preset", args->preset,
                   "scattered: the scattered-topic workload (--context 8192 --steps 6 --syn-segment-min 4 "

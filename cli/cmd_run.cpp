@@ -16,6 +16,7 @@
 
 #include "sim/centroid_match_harness.hpp"
 #include "sim/channel_sim.hpp"
+#include "sim/result_fault.hpp"
 #include "host/cmd_trace.hpp"
 #include "cli/commands.hpp"
 #include "sim/decode_cosim.hpp"
@@ -24,6 +25,7 @@
 #include "cli/output_file.hpp"
 #include "cli/policy_flags.hpp"
 #include "host/report.hpp"
+#include "host/report_csv.hpp"
 #include "host/trace_checker.hpp"
 
 namespace starc::cli {
@@ -39,11 +41,13 @@ struct RunArgs {
   std::string hier_rows = "shared";
   std::string channel = "hbm3-pim";
   std::string json;
+  std::string csv;
   std::string cmd_trace;
   std::string waves;
   unsigned head = 0;
   PolicyFlags policy;
   std::uint64_t x_seed = 1;
+  std::uint64_t fault_flip_result = 0;  // hidden test flag: flip a bit of the n-th RTL result (0: none)
 };
 
 std::unique_ptr<pim::ChannelSim> make_channel(const std::string& name, const pim::ChannelSimOptions& o,
@@ -118,7 +122,7 @@ void run(RunArgs a) {
   const std::vector<std::string> policies =
       a.policies.empty() ? policy_names() : parse_policies(a.policies);
   const std::string cmatch_waves = a.waves.empty() ? "" : a.waves + ".cmatch.fst";
-  check_outputs({{"--json", a.json}, {"--cmd-trace", a.cmd_trace}, {"--waves", a.waves}, {"--waves (.cmatch.fst)", cmatch_waves}},
+  check_outputs({{"--json", a.json}, {"--csv", a.csv}, {"--cmd-trace", a.cmd_trace}, {"--waves", a.waves}, {"--waves (.cmatch.fst)", cmatch_waves}},
                 kv_inputs(a.kv));
   if (a.kv.kv_dir.empty()) {  // the built-in workload of `make sim`
     if (a.kv.context == 0) a.kv.context = 16384;
@@ -153,7 +157,11 @@ void run(RunArgs a) {
   co.seed = a.x_seed;
   co.waves = a.waves;
   pim::RunInfo info;
-  auto channel = make_channel(a.channel, co, info.channel);
+  std::unique_ptr<pim::ChannelSim> channel = make_channel(a.channel, co, info.channel);
+  if (a.fault_flip_result != 0) {
+    channel = std::make_unique<pim::ResultBitFlip>(std::move(channel), a.fault_flip_result);
+    info.channel += fmt::format(" with result {} corrupted (--fault-flip-result)", a.fault_flip_result);
+  }
   pim::CentroidMatchOptions cmo;
   cmo.seed = static_cast<std::uint32_t>(a.x_seed);
   if (!a.waves.empty()) cmo.fst_path = a.waves + ".cmatch.fst";
@@ -201,14 +209,16 @@ void run(RunArgs a) {
   j["trace"] = {{"commands", cmds.size()}, {"violations", violations.size()}};
   try {
     if (!a.json.empty()) write_atomically("--json", a.json, j.dump(2) + "\n");
+    if (!a.csv.empty()) write_atomically("--csv", a.csv, pim::run_csv(info, stats));
     if (!a.cmd_trace.empty()) write_atomically("--cmd-trace", a.cmd_trace, trace_text);
   } catch (...) {
     // A run that fails leaves none of its outputs (docs/design.md section 10).
     channel.reset();
-    remove_outputs({a.json, a.cmd_trace, a.waves, cmatch_waves});
+    remove_outputs({a.json, a.csv, a.cmd_trace, a.waves, cmatch_waves});
     throw;
   }
   if (!a.json.empty()) fmt::print("JSON report: {}\n", a.json);
+  if (!a.csv.empty()) fmt::print("CSV (one row per policy and step): {}\n", a.csv);
   channel.reset();  // closes the FST
   if (!a.waves.empty()) fmt::print("Waves: {} (channel), {}.cmatch.fst (centroid-match unit)\n", a.waves, a.waves);
   std::uint64_t bad = violations.size();
@@ -259,11 +269,19 @@ void add_run_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--head", args->head, "head of the KV source to simulate")->capture_default_str();
   cmd->add_option("--json", args->json, "write the JSON report to this file");
+  cmd->add_option("--csv", args->csv,
+                  "write one CSV row per policy and decode step (cycles per phase, phase start "
+                  "cycles, latency, activations, fidelity; docs/design.md section 8)");
   cmd->add_option("--cmd-trace", args->cmd_trace, "write the command trace (docs/design.md section 8)");
   cmd->add_option("--waves", args->waves, "write an FST of the channel (and FILE.cmatch.fst of the "
                                           "centroid-match unit); use short runs");
   cmd->add_option("--x-seed", args->x_seed, "X-randomisation seed of the Verilated models")
       ->capture_default_str()
+      ->check(non_negative_integer());
+  // Not in --help: for the end-to-end test of the checks (tests/test_cli.cpp).
+  cmd->add_option("--fault-flip-result", args->fault_flip_result,
+                  "test only: flip bit 0 of the n-th RTL MVSB result before the scoreboard")
+      ->group("")
       ->check(non_negative_integer());
   add_policy_options(*cmd, args->policy);
   cmd->callback([args] { run(*args); });

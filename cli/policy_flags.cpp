@@ -109,6 +109,7 @@ starc::KmeansParams kmeans_params(const PolicyFlags& f, unsigned max_cluster) {
 starc::PolicyParams policy_params(const PolicyFlags& f, unsigned max_cluster) {
   if (f.clusters == 0 || f.clusters > 255)
     throw std::invalid_argument(fmt::format("--clusters: {} is not in 1..255", f.clusters));
+  if (f.block == 0) throw std::invalid_argument("--block: must be >= 1");
   if (f.block > max_cluster)
     throw std::invalid_argument(fmt::format("--block: {} exceeds {}", f.block, max_cluster));
   if (f.block < f.clusters)

@@ -15,6 +15,12 @@
 
 namespace pim {
 
+// The command clock, tCK = 0.769 ns (HBM3 5.2 Gbps): an integer number of picoseconds, so that
+// the waves (FST, timescale 1 ps) put cycle c at c x 769 ps and a wave cursor reads the same
+// nanoseconds as the report's `latency_ns_per_step` (cycles x tck_ns).
+inline constexpr std::uint64_t kTckPs = 769;
+inline constexpr double kTckNs = static_cast<double>(kTckPs) / 1000.0;
+
 struct Timing {
   std::string name = "hbm3-pim";
   unsigned nRCD = 19;    // ACT/ACTAB -> first MACAB to that bank

@@ -77,7 +77,7 @@ unsigned need(const std::map<std::string, unsigned>& kv, const char* key, unsign
 
 ParsedTrace parse_trace(std::istream& is) {
   ParsedTrace p;
-  bool have_org = false, have_timing = false;
+  bool have_org = false, have_timing = false, have_extra = false;
   std::string text;
   unsigned line = 0;
   while (std::getline(is, text)) {
@@ -109,6 +109,7 @@ ParsedTrace parse_trace(std::istream& is) {
         p.timing.nCCDS = need(kv, "nCCDS", line);
         p.timing.nCCDL = need(kv, "nCCDL", line);
         p.timing.nROW = need(kv, "nROW", line);
+        have_extra = true;
       }
       continue;
     }
@@ -143,6 +144,10 @@ ParsedTrace parse_trace(std::istream& is) {
     p.lines.push_back(line);
   }
   if (!have_org || !have_timing) throw std::invalid_argument("trace: missing '# org' or '# timing' header");
+  // No defaults: nCCDS, nCCDL and the row commands' bus cycles are rules of the timing table
+  // that the '# timing' line does not carry, and a trace must be checkable from the file alone.
+  if (!have_extra)
+    throw std::invalid_argument("trace: missing '# timing-extra nCCDS=.. nCCDL=.. nROW=..' header (no defaults)");
   return p;
 }
 

@@ -4,7 +4,8 @@
 // Header: `# org pch=P rank=R bg=G bank=B`, `# timing nRCD=.. nRP=.. nRAS=.. nRC=.. nRTPL=..
 // nCCDAB=.. nRRDS=.. nRRDL=.. nFAW=.. nBL=..`, then a third comment line
 // `# timing-extra nCCDS=.. nCCDL=.. nROW=..` with the table values the second line does not
-// carry, so that every rule of section 2 can be checked from the file alone.
+// carry, so that every rule of section 2 can be checked from the file alone. parse_trace needs
+// all three header lines (a missing one is an error naming it; there are no defaults).
 #pragma once
 
 #include <iosfwd>

@@ -149,6 +149,16 @@ PhaseSchedule Controller::schedule(const PhaseRequest& ph, std::uint64_t start) 
     return c;
   };
 
+  // Livelock guard: a phase needs at most, per read, an activation and a precharge of each bank
+  // of its group, its MACABs, its MVGBs and an MVSB, plus the WRGBs and the closing precharges.
+  // A controller whose bank bookkeeping disagrees with its commands (say, a global bank-group
+  // order other than the TimingState's) would otherwise issue commands forever and exhaust the
+  // memory; four times that need is an internal error.
+  std::uint64_t cmd_bound = wrgb.size() + 2ull * org_.total_banks() + 16;
+  for (const RowRead& r : ph.reads) cmd_bound += 2ull * nb + 2 + r.columns.size() + chunks + 1;
+  cmd_bound *= 4;
+  const std::size_t cmds_before = out.cmds.size();
+
   std::vector<std::size_t> active;
   std::uint64_t cycle = std::max(start, next_cycle_);
   std::uint64_t last_issue = cycle;
@@ -205,6 +215,9 @@ PhaseSchedule Controller::schedule(const PhaseRequest& ph, std::uint64_t start) 
       }
     }
     if (issued) last_issue = cycle;
+    if (out.cmds.size() - cmds_before > cmd_bound)
+      throw std::logic_error(fmt::format("controller: {} commands for a phase that needs at most {} (internal error)",
+                                         out.cmds.size() - cmds_before, cmd_bound / 4));
   }
   return out;
 }

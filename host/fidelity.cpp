@@ -203,7 +203,8 @@ FidelityReport run_fidelity(const KvSource& kv, const FidelityConfig& cfg) {
     if (p->clustering() != nullptr) clustering = p.get();
   }
   std::vector<Accumulator> total(names.size() * nb);
-  for (const KvHead& head : kv.heads) {
+  for (std::size_t h = 0; h < kv.heads.size(); ++h) {
+    const KvHead& head = kv.heads[h];
     rep.head_kinds.push_back(head.kind);
     std::vector<Accumulator> acc(names.size() * nb);
     for (auto& p : policies) p->reset();
@@ -233,6 +234,7 @@ FidelityReport run_fidelity(const KvSource& kv, const FidelityConfig& cfg) {
           const FidelityMetrics m = ref.measure(values, sel.tokens, cfg.budgets[b]);
           acc[i * nb + b].add(m);
           total[i * nb + b].add(m);
+          rep.step_rows.push_back({names[i], cfg.budgets[b], static_cast<unsigned>(h), s, n, m});
           if (cfg.reads) {
             const KvLayout& layout = policies[i]->clustering() != nullptr
                                          ? static_cast<const KvLayout&>(*cluster_layout)

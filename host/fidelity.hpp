@@ -76,6 +76,13 @@ struct FidelityRow {
   double cost_rows = 0, cost_columns = 0, key_rows = 0, key_columns = 0;
 };
 
+// One policy at one budget on one decode step of one head (starcsim fidelity --csv).
+struct FidelityStepRow {
+  std::string policy;
+  unsigned budget = 0, head = 0, step = 0, context = 0;
+  FidelityMetrics m;
+};
+
 struct FidelityReport {
   std::string source;
   std::string fmt;
@@ -84,6 +91,7 @@ struct FidelityReport {
   FidelityConfig config;
   std::vector<FidelityRow> rows;              // policy-major, budgets in the given order
   std::vector<std::vector<FidelityRow>> per_head;  // [head] -> rows as above
+  std::vector<FidelityStepRow> step_rows;          // head, step, policy, budget order
   nlohmann::json to_json() const;
 };
 

@@ -46,16 +46,27 @@ struct StepFidelity {
   double rtl_rel_err = 0, rtl_cosine = 0;  // RTL output vs exact dense output
 };
 
+// Where the phases of one step lie on the run's clock (the command trace's cycles; in the waves
+// cycle c is at c x kTckPs ps): the first cycle of each phase, `softmax` the cycle after the key
+// phase's last score (it takes 0 cycles), `end` the step's last cycle. A phase that did not run
+// (selection of dense or oracle, or a skipped selection) has `ran_selection` false.
+struct PhaseStarts {
+  std::uint64_t start = 0, selection = 0, keys = 0, softmax = 0, values = 0, end = 0;
+  bool ran_selection = false;
+};
+
 struct StepStats {
   unsigned context = 0;   // tokens attended over (n)
   unsigned selected = 0;  // tokens attended
   bool non_finite_output = false;  // the RTL's output vector holds an infinity or a NaN
   bool selection_skipped = false;  // the budget covered the context: every token, no selection
   PhaseCycles cycles;
+  PhaseStarts at;                 // cycle of each phase's start on the run's clock
   std::uint64_t activations = 0;  // bank activations (ACT = 1, ACTAB = all banks)
   StepFidelity fidelity;
   double score_max_abs_err = 0;   // max |RTL score - exact q.k| over the attended tokens
   std::vector<float> output;      // the output vector the RTL produced (reduced partials)
+  std::vector<unsigned> tokens;   // the attended tokens, ascending (what the output is over)
 };
 
 struct WallTime {
@@ -95,7 +106,7 @@ struct RunInfo {
   std::string fmt;
   unsigned head_dim = 0, context = 0, steps = 0, budget = 0, head = 0;
   std::string head_kind;
-  double tck_ns = 0.769;
+  double tck_ns = kTckNs;
 };
 
 // Energy events of a command stream (used by the co-simulation): per MACAB, every bank of the

@@ -1,22 +1,30 @@
 #!/usr/bin/env bash
-# make waves: a short co-simulation (dense and STARC, 512-token context, one decode step, budget
-# 64) on the Verilated hbm3-pim channel with --waves, then GTKWave with the save files:
-#   sim/starc.gtkw        channel: command bus, per-bank state, MAC datapath, results, checker
-#   sim/starc_cmatch.gtkw the centroid-match unit (its own Verilated model, its own FST)
+# make waves: a short co-simulation (dense and STARC, 514-token context, two decode steps, budget
+# 64) on the Verilated hbm3-pim channel with --waves and --csv, then the GTKWave save files
+# (scripts/waves_gtkw.py, from the templates sim/starc.gtkw and sim/starc_cmatch.gtkw) next to
+# the FSTs in BUILD/waves, with their translate filters and a marker at each phase's start:
+#   starc.gtkw         channel: command bus, per-bank state, MAC datapath, results, checker
+#   starc_cmatch.gtkw  the centroid-match unit (its own Verilated model and FST, on the same
+#                      time axis: 769 ps per channel cycle)
 # Opens GTKWave when a display is available, otherwise prints the commands.
+# Usage: scripts/waves.sh [BUILD]
+#        scripts/waves.sh --run-only STARCSIM OUT_DIR   (the run and the save files; tests)
 set -euo pipefail
-BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-STARCSIM=$BUILD/cli/starcsim
-OUT=$(cd "$BUILD" && pwd)/waves
+if [ "${1:-}" = "--run-only" ]; then
+  STARCSIM=$2 OUT=$3 OPEN=0
+else
+  BUILD=${1:-build}
+  STARCSIM=$BUILD/cli/starcsim OUT=$(cd "$BUILD" && pwd)/waves OPEN=1
+fi
 mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
 FST=$OUT/starc.fst
-"$STARCSIM" run --context 513 --steps 1 --budget 64 --policies dense,starc \
-  --waves "$FST" --cmd-trace "$OUT/starc.trace" --json "$OUT/starc.json"
-# The save files name the dump files relative to themselves; copy them next to the FSTs.
-sed "s|@FST@|$FST|" "$ROOT/sim/starc.gtkw" > "$OUT/starc.gtkw"
-sed "s|@FST@|$FST.cmatch.fst|" "$ROOT/sim/starc_cmatch.gtkw" > "$OUT/starc_cmatch.gtkw"
-echo "waves: $FST ($(du -h "$FST" | cut -f1)), $FST.cmatch.fst, trace $OUT/starc.trace"
+"$STARCSIM" run --context 514 --steps 2 --budget 64 --policies dense,starc \
+  --waves "$FST" --cmd-trace "$OUT/starc.trace" --json "$OUT/starc.json" --csv "$OUT/starc.csv"
+python3 "$ROOT/scripts/waves_gtkw.py" --fst "$FST" --csv "$OUT/starc.csv" --out-dir "$OUT"
+echo "waves: $FST ($(du -h "$FST" | cut -f1)), $FST.cmatch.fst, trace $OUT/starc.trace, csv $OUT/starc.csv"
+[ "$OPEN" = 1 ] || exit 0
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && command -v gtkwave > /dev/null; then
   gtkwave "$OUT/starc.gtkw" &
   gtkwave "$OUT/starc_cmatch.gtkw" &

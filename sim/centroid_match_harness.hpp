@@ -58,6 +58,9 @@ class CentroidMatchPins {
   // registers present after the edge (in the next cycle).
   virtual CentroidMatchOut cycle(const CentroidMatchIn& in) = 0;
   virtual bool got_error() const = 0;
+  // The channel cycle of the next cycle() (the waves' time base, sim/verilated_model.hpp); never
+  // moves back. Without it the unit's cycles count from 0.
+  virtual void set_cycle(std::uint64_t cycle) { (void)cycle; }
 };
 
 std::unique_ptr<CentroidMatchPins> make_centroid_match_s4(const CentroidMatchOptions& o = {});
@@ -109,6 +112,9 @@ class CentroidMatchHarness {
                                        std::uint32_t budget, std::span<const int> gaps = {});
 
   std::uint64_t cycles() const { return cycles_; }
+  // Puts the unit's next cycle at channel cycle `cycle` in its waves, so that its FST and the
+  // channel's share one time axis (a co-simulation calls it with the first entry's cycle).
+  void align_waves(std::uint64_t cycle) { pins_->set_cycle(cycle); }
   bool got_error() const { return pins_->got_error(); }
 
  private:

@@ -2,6 +2,8 @@
 // build. Included only by the per-build factory files (centroid_match_s16.cpp, _s256.cpp).
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -21,15 +23,16 @@ class VerilatedCentroidMatchPins final : public CentroidMatchPins {
     top_->start_i = 0;
     top_->resume_i = 0;
     top_->in_valid_i = 0;
-    eval_and_dump();
+    model_.eval();
   }
 
   int max_sel() const override { return MaxSel; }
   int max_clusters() const override { return MaxClusters; }
   void set_reset(bool active) override {
     top_->rst_ni = active ? 0 : 1;
-    eval_and_dump();
+    model_.eval();  // shows in the waves from the next cycle's start
   }
+  void set_cycle(std::uint64_t cycle) override { cycle_ = std::max(cycle_, cycle); }
   CentroidMatchOut cycle(const CentroidMatchIn& in) override {
     top_->start_i = in.start;
     top_->budget_i = in.budget;
@@ -39,11 +42,12 @@ class VerilatedCentroidMatchPins final : public CentroidMatchPins {
     top_->in_id_i = in.id;
     top_->in_score_i = in.score;
     top_->in_size_i = in.size;
-    eval_and_dump();
+    model_.eval_cycle_start(cycle_);
     top_->clk_i = 1;
-    eval_and_dump();
+    model_.eval_rising_edge(cycle_);
     top_->clk_i = 0;
-    eval_and_dump();
+    model_.eval_falling_edge(cycle_);  // the unit idles between selections: show its clock low
+    ++cycle_;
     CentroidMatchOut out;
     out.ready = top_->ready_o;
     out.valid = top_->out_valid_o;
@@ -58,10 +62,9 @@ class VerilatedCentroidMatchPins final : public CentroidMatchPins {
   bool got_error() const override { return model_.got_error(); }
 
  private:
-  void eval_and_dump() { model_.eval_and_dump(); }
-
   VerilatedModel<VModel> model_;
   VModel* top_;
+  std::uint64_t cycle_ = 0;  // of the next cycle(): its time in the waves (verilated_model.hpp)
 };
 
 }  // namespace pim

@@ -161,11 +161,9 @@ class ChannelHarness final : public ChannelSim {
       const std::uint16_t* d = array_->column(b, col);
       for (unsigned i = 0; i < org_.lanes; ++i) set_u16(m.col_data_i, b * org_.lanes + i, d[i]);
     }
-    m.eval();
-    model_.dump(2 * cycle_);
+    model_.eval_cycle_start(cycle_);  // at cycle_ x 769 ps (verilated_model.hpp)
     m.clk_i = 1;
-    m.eval();
-    model_.dump(2 * cycle_ + 1);
+    model_.eval_rising_edge(cycle_);
     m.clk_i = 0;
     ++cycle_;
     // Outputs now belong to cycle_ (registered at the edge just taken).

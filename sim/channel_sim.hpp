@@ -3,6 +3,9 @@
 // One Verilated library per configuration (organisation + timing preset are RTL parameters):
 //   make_channel_sim_small  1 pch x 1 rank x 2 bg x 4 banks, 16 lanes, 32 columns, 256 rows,
 //                           D = 128, hbm3-pim (tests; library starc_channel_small)
+//   make_channel_sim_2x2    2 pch x 2 ranks x 2 bg x 2 banks, 16 lanes, 32 columns, 128 rows,
+//                           D = 128, hbm3-pim (tests of pseudo-channel/rank decoding; library
+//                           starc_channel_2x2)
 //   make_channel_sim_full   2 x 2 x 4 x 4, 16 lanes, 32 columns, 16384 rows, D = 128,
 //                           hbm3-pim (library starc_channel_full)
 //   make_channel_sim_full_npc  the same with hbm3-pim-npc (library starc_channel_full_npc; built
@@ -61,6 +64,8 @@ std::unique_ptr<ChannelSim> make_channel_sim_small(const ChannelSimOptions& opt)
 std::unique_ptr<ChannelSim> make_channel_sim_small(const Org& org, unsigned head_dim, const Timing& timing,
                                                    const ChannelSimOptions& opt);
 Org small_channel_org();  // the small model's organisation
+std::unique_ptr<ChannelSim> make_channel_sim_2x2(const ChannelSimOptions& opt);
+Org channel_2x2_org();  // the 2 x 2 model's organisation
 std::unique_ptr<ChannelSim> make_channel_sim_full(const ChannelSimOptions& opt);
 std::unique_ptr<ChannelSim> make_channel_sim_full_npc(const ChannelSimOptions& opt);
 // Whether this build has the hbm3-pim-npc channel (cmake -DSTARC_NPC_CHANNEL=ON, make NPC=1);

@@ -277,6 +277,7 @@ starc::ScoreResult DecodeCosim::score_round(Step& step, const starc::Policy& pol
     throw std::logic_error(fmt::format("starc: unit budget {} above the centroid-match unit's {}", unit_budget,
                                        kMaxCentroidBudget));
   auto t = Clock::now();
+  cmatch_->align_waves(first_entry);
   const CentroidMatchPassesRun run = cmatch_->select_passes(rtl_entries, unit_budget, gaps);
   st.wall.verilator += since(t);
   t = Clock::now();
@@ -523,6 +524,13 @@ void DecodeCosim::record_step(Step& step, const starc::Selection& sel, const std
   ss.cycles.selection = step.sel_ran ? step.sel_end - first + 1 : 0;
   ss.cycles.keys = kr.last - kr.first + 1;
   ss.cycles.values = vr.last - vr.first + 1;
+  ss.at.start = first;
+  ss.at.ran_selection = step.sel_ran;
+  ss.at.selection = first;
+  ss.at.keys = kr.first;
+  ss.at.softmax = kr.last + 1;
+  ss.at.values = vr.first;
+  ss.at.end = vr.last;
   // The cycles between the phases (a phase waiting on the previous one's closing PREA/PRE: nRP,
   // nRC): every cycle of the step is in exactly one named phase.
   const std::uint64_t in_phases = ss.cycles.selection + ss.cycles.keys + ss.cycles.softmax + ss.cycles.values;
@@ -553,6 +561,7 @@ void DecodeCosim::record_step(Step& step, const starc::Selection& sel, const std
   for (unsigned tk : sel.tokens)
     ss.score_max_abs_err = std::max(ss.score_max_abs_err, std::abs(ref.scores()[tk] - double(score[tk])));
   ss.output.assign(outf.begin(), outf.end());
+  ss.tokens = sel.tokens;
   st.cycles += ss.cycles;
   st.selected_tokens += ss.selected;
   const Scoreboard& sb = step.engine.scoreboard();

@@ -16,6 +16,7 @@
 
 #include "mpfr_oracle.hpp"
 #include "contracts/pim_arith.hpp"
+#include "test_seed.hpp"
 
 namespace pim {
 // Lets GoogleTest (and so ctest's test names) print the format parameter as "fp16" / "bf16".
@@ -32,13 +33,7 @@ inline constexpr int kRandomAxpys = 100'000;  // axpy commands (16 lanes each), 
 inline constexpr std::size_t kLanes = 16;
 
 inline std::uint64_t base_seed() {
-  static const std::uint64_t seed = [] {
-    const char* env = std::getenv("STARC_SEED");
-    const std::uint64_t s = env ? std::strtoull(env, nullptr, 0) : 20261125;
-    std::printf("test_golden_mpfr: seed %llu (set STARC_SEED to reproduce)\n",
-                static_cast<unsigned long long>(s));
-    return s;
-  }();
+  static const std::uint64_t seed = starc::test::test_seed(20261125);
   return seed;
 }
 

@@ -16,17 +16,13 @@
 #include <vector>
 
 #include "host/mac_model.hpp"
+#include "test_seed.hpp"
 #include "contracts/pim_arith.hpp"
 
 namespace pim::test {
 
-// Seed of a random test: STARC_SEED from the environment when set, else `fallback`.
-inline std::uint64_t test_seed(std::uint64_t fallback) {
-  if (const char* s = std::getenv("STARC_SEED"); s != nullptr && *s != '\0') {
-    return std::strtoull(s, nullptr, 0);
-  }
-  return fallback;
-}
+// Seed of a random test: the one STARC_SEED reader (tests/test_seed.hpp), else `fallback`.
+inline std::uint64_t test_seed(std::uint64_t fallback) { return starc::test::test_seed(fallback); }
 
 // Special input values of a 16-bit format: +-0, min/max subnormal, min/max normal, +-1,
 // +-inf, a quiet and a signalling NaN.

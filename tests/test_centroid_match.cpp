@@ -21,6 +21,7 @@
 
 #include "sim/centroid_match_harness.hpp"
 #include "host/centroid_select.hpp"
+#include "test_seed.hpp"
 
 namespace pim {
 namespace {
@@ -36,13 +37,7 @@ constexpr std::uint32_t kSNaN = 0x7F800001u;
 std::uint32_t f(float x) { return std::bit_cast<std::uint32_t>(x); }
 
 std::uint64_t test_seed() {
-  static const std::uint64_t seed = [] {
-    const char* env = std::getenv("STARC_SEED");
-    const std::uint64_t s = env ? std::strtoull(env, nullptr, 0) : 20240611ull;
-    std::printf("test_centroid_match: seed %llu (set STARC_SEED to reproduce)\n",
-                static_cast<unsigned long long>(s));
-    return s;
-  }();
+  static const std::uint64_t seed = starc::test::test_seed(20240611ull);
   return seed;
 }
 

@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <cmath>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,9 @@ void expect_one_line_error(const BadCase& c, const std::vector<std::string>& mus
 
 TEST(StarcsimCli, BadInputGivesOneLineNamingItAndWritesNothing) {
   const std::string json = test_file("out.json"), trace = test_file("out.trace");
+  // A crashed earlier run may have left them: the check is that this run writes nothing.
+  std::filesystem::remove(json);
+  std::filesystem::remove(trace);
   const std::string outs = " --json '" + json + "' --cmd-trace '" + trace + "'";
   const std::vector<BadCase> cases = {
       {"run --channel small --context 300 --steps 1 --budget 0" + outs, "--budget"},
@@ -335,6 +340,168 @@ TEST(StarcsimCli, SmallRunWritesACleanReportAndTrace) {
   EXPECT_EQ(j.at("trace").at("violations").get<long>(), 0);
   const std::string t = starc::test::slurp(trace);
   EXPECT_EQ(t.rfind("# org pch=1 rank=1 bg=2 bank=4\n# timing nRCD=19 ", 0), 0u) << t.substr(0, 120);
+}
+
+// Gap 7 of issue 20: the error paths the bad-input list above did not cover. Each: non-zero exit,
+// one error line naming the flag, nothing on stdout, no output file. Catches (planted) a
+// validation removed (`--kmeans-iters 0` then runs k-means with no iteration, `--page 0`
+// divides by zero) or an error that names another flag (the former `--block 0` message named
+// only --clusters; `dense --small --timing hbm3-pim-npc` named only --small).
+TEST(StarcsimCli, MoreBadFlagsGiveOneLineNamingTheFlag) {
+  const std::string json = test_file("more.json"), trace = test_file("more.trace");
+  std::filesystem::remove(json);
+  std::filesystem::remove(trace);
+  const std::string outs = " --json '" + json + "' --cmd-trace '" + trace + "'";
+  const std::string run = "run --channel small --context 300 --steps 1";
+  const std::vector<BadCase> cases = {
+      {run + " --block 0" + outs, "--block"},
+      {run + " --block 100" + outs, "--block"},
+      {run + " --kmeans-iters 0" + outs, "--kmeans-iters"},
+      {run + " --page 0" + outs, "--page"},
+      {run + " --heads 2 --head 2" + outs, "--head"},
+      {run + " --head 1" + outs, "--head"},
+      {"dense --small --timing hbm3-pim-npc --cmd-trace '" + trace + "'", "--timing"},
+      {"dense --small --tokens 5000 --cmd-trace '" + trace + "'", "--tokens"},
+      {"fidelity --context 300 --steps 1 --budgets 64 --json ''", "--json"},
+      {"fidelity --context 300 --steps 1 --budgets 64 --block 0 --json '" + json + "'", "--block"},
+      {"fidelity --context 300 --steps 1 --budgets 64 --kmeans-iters 0 --json '" + json + "'", "--kmeans-iters"},
+      {"fidelity --context 300 --steps 1 --budgets 64 --page 0 --json '" + json + "'", "--page"},
+  };
+  for (const auto& c : cases) expect_one_line_error(c, {json, trace});
+}
+
+// Gap 7 of issue 20: `run` exits non-zero when the scoreboard finds a mismatch. The hidden flag
+// --fault-flip-result N flips bit 0 of the N-th RTL MVSB result (sim/result_fault.hpp), as a
+// broken datapath would; without it the same run exits 0. Catches a run that reports the
+// mismatch but exits 0 (planted: the `bad` count ignoring s.mismatches). The report is kept (it
+// says what differed), the error is one line.
+TEST(StarcsimCli, RunExitsNonZeroOnAMismatch) {
+  const std::string json = test_file("flip.json");
+  const std::string args = "run --channel small --context 300 --steps 1 --budget 64 --policies dense --json '" + json + "'";
+  std::filesystem::remove(json);
+  const auto good = run_starcsim(args);
+  EXPECT_EQ(good.status, 0) << good.err;
+  std::filesystem::remove(json);
+  const auto bad = run_starcsim(args + " --fault-flip-result 3");
+  EXPECT_NE(bad.status, 0);
+  EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
+  EXPECT_NE(bad.err.find("mismatch"), std::string::npos) << bad.err;
+  const auto j = nlohmann::json::parse(starc::test::slurp(json));
+  EXPECT_EQ(j.at("policies").at(0).at("bitexact").at("mismatches").get<long>(), 1);
+  EXPECT_NE(j.at("policies").at(0).at("bitexact").at("first_mismatch").get<std::string>().find("word 0"),
+            std::string::npos);
+}
+
+// Gap 7 of issue 20: the success path of `dense` (fp16 lockstep, and bf16 per-bg with a trace):
+// exit 0, the report's bit-exact and timing lines clean with the expected result count (16
+// BG-rows x 16 scores of 256 tokens + 2 groups x D = 512 words), the output error against double
+// within the format's bound, and a trace with its three header lines. Catches a dense command
+// that exits 0 without running the checks, or writes no trace.
+TEST(StarcsimCli, DenseRunsCleanAndWritesItsTrace) {
+  const std::string trace = test_file("dense.trace");
+  std::filesystem::remove(trace);
+  for (const std::string extra : {std::string(""), " --fmt bf16 --mode per-bg --cmd-trace '" + trace + "'"}) {
+    SCOPED_TRACE(extra);
+    const auto r = run_starcsim("dense --small --tokens 256" + extra);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+    EXPECT_NE(r.out.find("bitexact: compared 512 mismatches 0"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("RTL errors 0 (ok), trace checker violations 0"), std::string::npos) << r.out;
+    const auto at = r.out.find("output relative ");
+    ASSERT_NE(at, std::string::npos) << r.out;
+    const double rel = std::stod(r.out.substr(at + 16));
+    EXPECT_GT(rel, 0.0);
+    EXPECT_LT(rel, extra.empty() ? 1e-3 : 8e-3);  // about 2^-11 (fp16) / 2^-8 (bf16) of the output
+  }
+  const std::string t = starc::test::slurp(trace);
+  EXPECT_EQ(t.rfind("# org pch=1 rank=1 bg=2 bank=4\n# timing nRCD=19 ", 0), 0u) << t.substr(0, 120);
+  EXPECT_NE(t.find("# timing-extra nCCDS=2 nCCDL=4 nROW=2\n"), std::string::npos);
+  EXPECT_NE(t.find(" ACT "), std::string::npos);  // per-bg: single-bank activations
+}
+
+// Gap 7 of issue 20: the success path of `fidelity`: exit 0, a JSON report with every policy and
+// both budgets; dense attends all 300 tokens with recall 1; every sparse policy attends
+// min(B, 300) tokens; the oracle's recall bounds every other policy's. Catches a fidelity
+// command that writes the wrong budgets or selections.
+TEST(StarcsimCli, FidelityWritesEveryPolicyAndBudget) {
+  const std::string json = test_file("fid.json");
+  std::filesystem::remove(json);
+  const auto r = run_starcsim("fidelity --context 300 --steps 2 --budgets 64,128 --json '" + json + "'");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("policy starc"), std::string::npos);
+  const auto j = nlohmann::json::parse(starc::test::slurp(json));
+  const auto& ps = j.at("policies");
+  EXPECT_EQ(ps.size(), 5u);
+  for (const char* name : {"dense", "oracle", "tokenwise", "quest", "starc"}) {
+    SCOPED_TRACE(name);
+    const auto& rows = ps.at(name);
+    ASSERT_EQ(rows.size(), 2u);
+    for (std::size_t i = 0; i < 2; ++i) {
+      const unsigned b = i == 0 ? 64 : 128;
+      EXPECT_EQ(rows.at(i).at("budget").get<unsigned>(), b);
+      const double sel = rows.at(i).at("selected_tokens").get<double>(), rec = rows.at(i).at("recall").get<double>();
+      if (std::string(name) == "dense") {
+        EXPECT_DOUBLE_EQ(sel, 299.5);  // steps see 299 and 300 tokens
+        EXPECT_NEAR(rec, 1.0, 1e-12);
+      } else {
+        EXPECT_DOUBLE_EQ(sel, b);
+        EXPECT_LE(rec, ps.at("oracle").at(i).at("recall").get<double>() + 1e-12);
+        EXPECT_GT(rec, 0.0);
+      }
+    }
+  }
+}
+
+// Gap 7 of issue 20: the success path of `kv-stats`: exit 0, the source line and one row per
+// head, with statistics that must hold for any attention: 0 < normalised entropy < 1 and top 1%
+// <= top 5% <= top 1024 = 1 (300 tokens). Catches a kv-stats that prints the wrong head or
+// context, or masses that are not cumulative.
+TEST(StarcsimCli, KvStatsPrintsEveryHead) {
+  const auto r = run_starcsim("kv-stats --context 300 --steps 1 --head-kinds retrieval,local");
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("L=300 S=1 D=128 kinds=retrieval,local"), std::string::npos) << r.out.substr(0, 200);
+  for (const char* head : {"   0 retrieval      300  128    1 ", "   1 local          300  128    1 "}) {
+    const auto at = r.out.find(head);
+    ASSERT_NE(at, std::string::npos) << head << "\n" << r.out;
+    std::istringstream row(r.out.substr(at + std::string(head).size()));
+    double entropy, norm, top1, top5, top1024;
+    row >> entropy >> norm >> top1 >> top5 >> top1024;
+    EXPECT_GT(norm, 0.0);
+    EXPECT_LT(norm, 1.0);
+    EXPECT_NEAR(entropy / std::log(300.0), norm, 1e-3);
+    EXPECT_LE(top1, top5);
+    EXPECT_LE(top5, top1024);
+    EXPECT_DOUBLE_EQ(top1024, 1.0);
+  }
+}
+
+// Gap 4 of issue 20: bf16 end to end through `starcsim run --kv` with a bf16 trace ('<u2' bit
+// patterns written by kv-stats --save-kv --kv-dtype bf16): exit 0, the report says bf16, every
+// result bit-exact, and the dense output within the bf16 error (2^-8 relative per probability;
+// an fp16 reading of the bf16 bits gives garbage or non-finite values and fails).
+TEST(StarcsimCli, Bf16TraceRunsEndToEnd) {
+  const std::string dir = test_file("kv_bf16"), json = test_file("bf16.json");
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove(json);
+  const auto saved = run_starcsim("kv-stats --context 300 --steps 2 --kv-dtype bf16 --save-kv '" + dir + "'");
+  ASSERT_EQ(saved.status, 0) << saved.err;
+  EXPECT_NE(starc::test::slurp(dir + "/k.npy").find("'descr': '<u2'"), std::string::npos);
+  const auto r = run_starcsim("run --channel small --kv '" + dir + "' --kv-dtype bf16 --budget 64 "
+                              "--policies dense,starc --json '" + json + "'");
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(starc::test::slurp(json));
+  EXPECT_EQ(j.at("run").at("fmt").get<std::string>(), "bf16");
+  EXPECT_EQ(j.at("run").at("steps").get<long>(), 2);
+  for (const auto& p : j.at("policies")) {
+    SCOPED_TRACE(p.at("policy").get<std::string>());
+    EXPECT_GT(p.at("bitexact").at("compared").get<long>(), 0);
+    EXPECT_EQ(p.at("bitexact").at("mismatches").get<long>(), 0);
+    EXPECT_EQ(p.at("bitexact").at("centroid_match_mismatches").get<long>(), 0);
+    EXPECT_EQ(p.at("non_finite_outputs").get<long>(), 0);
+  }
+  const double dense_err = j.at("policies").at(0).at("fidelity").at("rtl_output_rel_err").get<double>();
+  EXPECT_GT(dense_err, 0.0);
+  EXPECT_LT(dense_err, 4e-3);
 }
 
 }  // namespace

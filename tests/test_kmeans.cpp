@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "mapping/kmeans.hpp"
+#include "test_seed.hpp"
 
 namespace {
 
@@ -17,13 +18,7 @@ using starc::KmeansParams;
 using starc::Matrix;
 
 std::uint64_t test_seed() {
-  static const std::uint64_t seed = [] {
-    const char* env = std::getenv("STARC_SEED");
-    const std::uint64_t s = env ? std::strtoull(env, nullptr, 10) : 20261125u;
-    std::printf("test_kmeans: seed %llu (set STARC_SEED to reproduce)\n",
-                static_cast<unsigned long long>(s));
-    return s;
-  }();
+  static const std::uint64_t seed = starc::test::test_seed(20261125u);
   return seed;
 }
 
@@ -116,11 +111,18 @@ TEST(Kmeans, DeterministicAcrossRunsAndThreads) {
   const auto a = starc::cluster_blocks(keys, 6, p, 1);
   const auto b = starc::cluster_blocks(keys, 6, p, 1);
   const auto c = starc::cluster_blocks(keys, 6, p, 2);
+  const auto d = starc::cluster_blocks(keys, 6, p, 4);  // 6 blocks over 4 threads: uneven shares
   for (int i = 0; i < 6; ++i) {
+    SCOPED_TRACE(i);
     EXPECT_EQ(a[i].assignment, b[i].assignment);
-    EXPECT_EQ(a[i].assignment, c[i].assignment);
-    EXPECT_TRUE((a[i].centroids.array() == c[i].centroids.array()).all());
-    EXPECT_EQ(a[i].iterations, c[i].iterations);
+    // 1 thread against 2 and 4, and against block i clustered alone: catches a worker that
+    // clusters or stores another block than its own (a thread-share off by one).
+    const BlockClusters alone = starc::cluster_block(keys.middleRows(64 * i, 64), p);
+    for (const auto* other : {&c[i], &d[i], &alone}) {
+      EXPECT_EQ(a[i].assignment, other->assignment);
+      EXPECT_TRUE((a[i].centroids.array() == other->centroids.array()).all());
+      EXPECT_EQ(a[i].iterations, other->iterations);
+    }
     EXPECT_LE(a[i].iterations, p.max_iterations);
     EXPECT_EQ(std::accumulate(a[i].sizes.begin(), a[i].sizes.end(), 0u), 64u);
   }

@@ -20,6 +20,7 @@
 #include "host/kv_stats.hpp"
 #include "host/npy.hpp"
 #include "host/synthetic_kv.hpp"
+#include "test_seed.hpp"
 
 namespace fs = std::filesystem;
 using starc::KvOptions;
@@ -29,13 +30,7 @@ using starc::NpyDtype;
 namespace {
 
 std::uint64_t test_seed() {
-  static const std::uint64_t seed = [] {
-    const char* env = std::getenv("STARC_SEED");
-    const std::uint64_t s = env ? std::strtoull(env, nullptr, 0) : 12345;
-    std::printf("test_kv_source: seed %llu (set STARC_SEED to reproduce)\n",
-                static_cast<unsigned long long>(s));
-    return s;
-  }();
+  static const std::uint64_t seed = starc::test::test_seed(12345);
   return seed;
 }
 

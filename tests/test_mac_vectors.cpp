@@ -62,19 +62,31 @@ TEST(MacVectors, ParsesBothOperationsWithAndWithoutPrefix) {
   for (int i = 0; i < 16; ++i) axpy.acc[i] = 0x3F800000u + i, axpy.a[i] = static_cast<std::uint16_t>(0x4000 + i);
   std::string ax_line = vector_line(axpy);
   ax_line.replace(ax_line.find(" bf80"), 5, " 0xBF80");  // upper case with 0x prefix
-  std::istringstream in("# comment\n\n" + dot_ones_line() + "\n   \t\n" + ax_line + "\r\n");
-  const auto v = pim::parse_mac_vectors(in, "v.txt");
-  ASSERT_EQ(v.size(), 2u);
+  // A dot line whose every field differs (A_i = 0x3c00 + i, B_i = 0x4000 + 2i, ACC 0x12345678), so
+  // that a parser that swaps A and B or shifts a field fails (the all-3c00 line cannot show it).
+  MacOp dot;
+  dot.mode = MacMode::dot;
+  dot.fmt = Fmt::fp16;
+  dot.acc[0] = 0x12345678u;
+  for (int i = 0; i < 16; ++i)
+    dot.a[i] = static_cast<std::uint16_t>(0x3C00 + i), dot.b[i] = static_cast<std::uint16_t>(0x4000 + 2 * i);
+  std::istringstream in("# comment\n\n" + vector_line(dot) + "\n   \t\n" + ax_line + "\r\n" + dot_ones_line() + "\n");
+  auto v = pim::parse_mac_vectors(in, "v.txt");
+  ASSERT_EQ(v.size(), 3u);
   EXPECT_EQ(v[0].line, 3u);
   EXPECT_EQ(v[0].op.mode, MacMode::dot);
   EXPECT_EQ(v[0].op.fmt, Fmt::fp16);
-  EXPECT_EQ(v[0].op.b[15], 0x3C00);
+  EXPECT_EQ(v[0].op.acc[0], 0x12345678u);
+  EXPECT_EQ(v[0].op.a, dot.a);
+  EXPECT_EQ(v[0].op.b, dot.b);
+  v[0].op.acc[0] = 0;  // the golden result below is of the all-ones line
   EXPECT_EQ(v[1].line, 5u);
   EXPECT_EQ(v[1].op.mode, MacMode::axpy);
   EXPECT_EQ(v[1].op.p, 0xBF80);
   EXPECT_EQ(v[1].op.acc, axpy.acc);
   EXPECT_EQ(v[1].op.a, axpy.a);
-  EXPECT_EQ(pim::format_mac_result(v[0].op, pim::golden_mac(v[0].op, 16)), "41800000");
+  EXPECT_EQ(v[2].line, 6u);
+  EXPECT_EQ(pim::format_mac_result(v[2].op, pim::golden_mac(v[2].op, 16)), "41800000");
   const std::string ax_out = pim::format_mac_result(v[1].op, pim::golden_mac(v[1].op, 16));
   EXPECT_EQ(ax_out.size(), 16u * 9 - 1);
   EXPECT_EQ(ax_out.substr(0, 9), "bf800000 ");  // 1 + (-1 x 2) = -1
@@ -90,8 +102,22 @@ TEST(MacVectors, RoundTripsRandomOperations) {
   std::istringstream in(text);
   const auto v = pim::parse_mac_vectors(in, "v.txt");
   ASSERT_EQ(v.size(), ops.size());
+  // The parsed fields themselves (not golden results of them, which could agree for swapped
+  // operands: a x b = b x a), every field the operation's line carries.
   for (std::size_t k = 0; k < ops.size(); ++k) {
-    EXPECT_EQ(pim::golden_mac(v[k].op, 16), pim::golden_mac(ops[k], 16)) << "line " << k + 1;
+    SCOPED_TRACE(testing::Message() << "line " << k + 1);
+    const MacOp& want = ops[k];
+    const MacOp& got = v[k].op;
+    EXPECT_EQ(got.mode, want.mode);
+    EXPECT_EQ(got.fmt, want.fmt);
+    EXPECT_EQ(got.a, want.a);
+    if (want.mode == MacMode::dot) {
+      EXPECT_EQ(got.acc[0], want.acc[0]);
+      EXPECT_EQ(got.b, want.b);
+    } else {
+      EXPECT_EQ(got.p, want.p);
+      EXPECT_EQ(got.acc, want.acc);
+    }
   }
 }
 

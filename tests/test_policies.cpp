@@ -1,5 +1,6 @@
 // Sparsity policies and fidelity metrics: budget accounting, the oracle bound, dense = exact,
 // hand-checked Quest and STARC budget fills, and bad input (host/policy*.hpp, fidelity.hpp).
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -18,6 +19,7 @@
 #include "host/synthetic_kv.hpp"
 #include "cli/policy_flags.hpp"
 #include "mapping/token_layout.hpp"
+#include "test_seed.hpp"
 
 namespace {
 
@@ -26,13 +28,7 @@ using starc::cli::parse_budgets;
 using starc::cli::parse_policies;
 
 std::uint64_t test_seed() {
-  static const std::uint64_t seed = [] {
-    const char* env = std::getenv("STARC_SEED");
-    const std::uint64_t s = env ? std::strtoull(env, nullptr, 10) : 99u;
-    std::printf("test_policies: seed %llu (set STARC_SEED to reproduce)\n",
-                static_cast<unsigned long long>(s));
-    return s;
-  }();
+  static const std::uint64_t seed = starc::test::test_seed(99u);
   return seed;
 }
 
@@ -110,13 +106,36 @@ TEST(Policies, OracleBoundsEveryPolicyAndDenseIsExact) {
     const auto keys = h.keys.topRows(n);
     const auto values = h.values.topRows(n);
     const DenseReference ref(keys, values, query(h, s));
+    // The exact probabilities, computed here (double, maximum subtracted) rather than taken from
+    // the reference, so that a recall summed over the wrong tokens fails.
+    const auto q = query(h, s);
+    std::vector<double> logit(n), prob(n);
+    for (int i = 0; i < n; ++i) {
+      double dot = 0;
+      for (int j = 0; j < 128; ++j) dot += double(keys(i, j)) * double(q[j]);
+      logit[i] = dot / std::sqrt(128.0);
+    }
+    const double mx = *std::max_element(logit.begin(), logit.end());
+    double z = 0;
+    for (int i = 0; i < n; ++i) z += (prob[i] = std::exp(logit[i] - mx));
+    for (auto& x : prob) x /= z;
     for (unsigned b : {16u, 48u, 100u, 256u}) {
       std::vector<FidelityMetrics> m;
-      for (auto& p : ps) m.push_back(ref.measure(values, p->select(keys, query(h, s), b).tokens, b));
-      EXPECT_NEAR(m[0].recall, 1.0, 1e-12);  // dense
-      EXPECT_LT(m[0].rel_err, 1e-12);
-      EXPECT_NEAR(m[0].cosine, 1.0, 1e-12);
+      std::vector<std::vector<unsigned>> sel;
+      for (auto& p : ps) {
+        sel.push_back(p->select(keys, q, b).tokens);
+        m.push_back(ref.measure(values, sel.back(), b));
+      }
+      // Dense attends exactly tokens [0, n) (its recall and error then follow by construction).
+      std::vector<unsigned> all(n);
+      for (int i = 0; i < n; ++i) all[i] = i;
+      EXPECT_EQ(sel[0], all);
       EXPECT_DOUBLE_EQ(m[1].hit_rate, 1.0);  // oracle
+      for (std::size_t i = 0; i < m.size(); ++i) {
+        double r = 0;
+        for (unsigned t : sel[i]) r += prob[t];
+        EXPECT_NEAR(m[i].recall, r, 1e-12) << policy_names()[i] << " B=" << b;
+      }
       for (std::size_t i = 2; i < m.size(); ++i) {
         EXPECT_GE(m[1].recall, m[i].recall - 1e-12) << policy_names()[i] << " B=" << b;
         EXPECT_GE(m[i].hit_rate, 0.0);

@@ -51,6 +51,22 @@ TEST(TimingRules, EveryRuleFlaggedAloneByTimingStateAndTraceChecker) {
   }
 }
 
+// Gap 2 of issue 20: on 2 pseudo-channels x 2 ranks, nRRD and nFAW count the ACTs of one
+// (pch, rank) only. Catches a TimingState or trace checker that keeps one ACT history for the
+// whole channel, or that indexes ranks by `rank` alone (pseudo-channels confused): the legal
+// cross-rank streams are then flagged.
+TEST(TimingRules, RrdAndFawArePerRankOnTwoPseudoChannelsAndRanks) {
+  const pim::Org org = starc::test::org_2x2();
+  const pim::Timing t = starc::test::iso_timing();
+  for (const auto& rc : starc::test::rank_cases()) {
+    SCOPED_TRACE(rc.name);
+    const std::uint32_t want = rc.rule < 0 ? 0u : 1u << rc.rule;
+    EXPECT_EQ(timing_state_errors(org, t, rc.stream), want)
+        << pim::rule_mask_text(timing_state_errors(org, t, rc.stream));
+    EXPECT_EQ(trace_errors(org, t, rc.stream), want) << pim::rule_mask_text(trace_errors(org, t, rc.stream));
+  }
+}
+
 TEST(TimingRules, TraceRoundTripKeepsFieldsAndHeader) {
   const pim::Org org = starc::test::small_org();
   const pim::Timing t = pim::timing_preset("hbm3-pim-npc");
@@ -69,6 +85,39 @@ TEST(TimingRules, TraceRoundTripKeepsFieldsAndHeader) {
   EXPECT_EQ(p.cmds[1].col, 5u);
   EXPECT_EQ(p.timing.nCCDAB, 4u);
   EXPECT_EQ(p.org.bank_groups, 2u);
+}
+
+// Gap 6 of issue 20: a trace without its '# timing-extra' line (nCCDS, nCCDL, nROW) was parsed
+// with silent defaults. It is an error with one line naming the missing header; with the line the
+// same trace parses and carries its values. Catches a parser that defaults them again (planted:
+// the have_extra check removed).
+TEST(TimingRules, TraceWithoutTimingExtraIsAnError) {
+  const std::string org = "# org pch=1 rank=1 bg=2 bank=4\n";
+  const std::string timing = "# timing nRCD=19 nRP=19 nRAS=45 nRC=63 nRTPL=8 nCCDAB=6 nRRDS=2 nRRDL=4 nFAW=39 nBL=2\n";
+  const std::string cmds = "0 ACTAB - - - - 7 - -\n19 MACAB - - - - - 5 3\n";
+  std::stringstream without(org + timing + cmds);
+  try {
+    pim::parse_trace(without);
+    ADD_FAILURE() << "a trace without '# timing-extra' was accepted";
+  } catch (const std::invalid_argument& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("timing-extra"), std::string::npos) << msg;
+    EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
+  }
+  std::stringstream with(org + timing + "# timing-extra nCCDS=3 nCCDL=5 nROW=2\n" + cmds);
+  const pim::ParsedTrace p = pim::parse_trace(with);
+  EXPECT_EQ(p.timing.nCCDS, 3u);
+  EXPECT_EQ(p.timing.nCCDL, 5u);
+  EXPECT_EQ(p.timing.nROW, 2u);
+  ASSERT_EQ(p.cmds.size(), 2u);
+  // A timing-extra line missing one of its values is an error naming the value.
+  std::stringstream partial(org + timing + "# timing-extra nCCDS=3 nROW=2\n" + cmds);
+  try {
+    pim::parse_trace(partial);
+    ADD_FAILURE() << "a '# timing-extra' line without nCCDL was accepted";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("nCCDL"), std::string::npos) << e.what();
+  }
 }
 
 TEST(TimingRules, PresetsAndBadNames) {

@@ -10,6 +10,7 @@
 
 #include "Vtc_hbm3.h"
 #include "Vtc_iso.h"
+#include "Vtc_iso_2x2.h"
 #include "timing_cases.hpp"
 
 namespace {
@@ -69,6 +70,19 @@ TEST(TimingRulesRtl, EveryRuleFlaggedAloneByTheRtlChecker) {
     const auto [ok_mask, ok_count] = run(1);
     EXPECT_EQ(ok_mask, 0u) << pim::rule_mask_text(ok_mask);
     EXPECT_EQ(ok_count, 0u);
+  }
+}
+
+// Gap 2 of issue 20: the RTL checker on 2 pseudo-channels x 2 ranks (Vtc_iso_2x2): nRRD and
+// nFAW per (pch, rank). Catches a checker whose rank index drops the pseudo-channel
+// (planted: `rank_idx = 32'(cmd_rank_i)`; "faw-fifth-in-pch1-rank0" is then flagged) or
+// keeps one nFAW window for the channel ("faw-two-ranks" flagged).
+TEST(TimingRulesRtl, RrdAndFawArePerRankOnTwoPseudoChannelsAndRanks) {
+  for (const auto& rc : starc::test::rank_cases()) {
+    SCOPED_TRACE(rc.name);
+    const auto [mask, count] = run_checker<Vtc_iso_2x2>(rc.stream);
+    EXPECT_EQ(mask, rc.rule < 0 ? 0u : 1u << rc.rule) << pim::rule_mask_text(mask);
+    EXPECT_EQ(count, rc.rule < 0 ? 0u : 1u);
   }
 }
 

@@ -102,4 +102,60 @@ inline std::vector<RuleCase> rule_cases() {
   return v;
 }
 
+// 2 pch x 2 ranks x 2 bank groups x 4 banks, 16 lanes, 8 columns, 64 rows: the organisation of
+// the per-rank cases below (RTL build Vtc_iso_2x2, iso timing).
+inline pim::Org org_2x2() {
+  pim::Org o = small_org();
+  o.pseudo_channels = 2;
+  o.ranks = 2;
+  return o;
+}
+
+// A single-bank ACT to (pch, rank, bg, bank), row 1.
+inline pim::Command act(std::uint64_t cycle, unsigned pch, unsigned rank, unsigned bg, unsigned bank) {
+  pim::Command c = cmd(cycle, pim::Op::ACT, bg, bank, 1);
+  c.pch = pch;
+  c.rank = rank;
+  return c;
+}
+
+// The per-rank rules on org_2x2() under iso_timing() (nRRDS 3, nRRDL 5, nFAW 20, row commands
+// 2 cycles on the bus): nRRD and nFAW count the single-bank ACTs of one rank, a rank being a
+// (pseudo-channel, rank) pair. Each stream either is legal only because the rule is per rank
+// (`rule` = -1: a checker that keeps one ACT history for the channel, or that confuses
+// pseudo-channel and rank, flags it) or breaks the rule inside one rank (`rule` = the rule id).
+struct RankCase {
+  std::string name;
+  int rule;  // -1: legal
+  std::vector<pim::Command> stream;
+};
+
+inline std::vector<RankCase> rank_cases() {
+  std::vector<RankCase> v;
+  // Same bank group index, 2 cycles apart (< nRRDS, nRRDL): legal across ranks and across
+  // pseudo-channels, nRRDL within one rank.
+  v.push_back({"rrd-other-rank", -1, {act(0, 0, 0, 0, 0), act(2, 0, 1, 0, 0)}});
+  v.push_back({"rrd-other-pch", -1, {act(0, 0, 0, 0, 0), act(2, 1, 0, 0, 0)}});
+  v.push_back({"rrd-other-pch-and-rank", -1, {act(0, 1, 0, 1, 1), act(2, 0, 1, 1, 1)}});
+  v.push_back({"rrdl-same-rank", pim::kRuleRRDL, {act(0, 1, 0, 0, 0), act(4, 1, 0, 0, 1)}});
+  v.push_back({"rrds-same-rank", pim::kRuleRRDS, {act(0, 0, 1, 0, 0), act(2, 0, 1, 1, 0)}});
+  // Four ACTs in rank (pch 0, rank 0) at 0, 4, 8, 12 and four in (pch 1, rank 1) between them:
+  // eight ACTs in 16 cycles are legal (four per rank); a fifth in (pch 0, rank 1) or
+  // (pch 1, rank 0) too; a fifth in (pch 0, rank 0) before cycle 20 breaks nFAW.
+  const std::vector<pim::Command> eight{act(0, 0, 0, 0, 0), act(2, 1, 1, 0, 0), act(4, 0, 0, 1, 0),
+                                        act(6, 1, 1, 1, 0), act(8, 0, 0, 0, 1), act(10, 1, 1, 0, 1),
+                                        act(12, 0, 0, 1, 1), act(14, 1, 1, 1, 1)};
+  auto with = [&](pim::Command c) {
+    auto s = eight;
+    s.push_back(c);
+    return s;
+  };
+  v.push_back({"faw-two-ranks", -1, eight});
+  v.push_back({"faw-fifth-in-pch0-rank1", -1, with(act(16, 0, 1, 0, 0))});
+  v.push_back({"faw-fifth-in-pch1-rank0", -1, with(act(16, 1, 0, 0, 0))});
+  v.push_back({"faw-fifth-in-pch0-rank0", pim::kRuleFAW, with(act(19, 0, 0, 0, 2))});
+  v.push_back({"faw-fifth-in-pch0-rank0-after-window", -1, with(act(20, 0, 0, 0, 2))});
+  return v;
+}
+
 }  // namespace starc::test
