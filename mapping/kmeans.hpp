@@ -40,9 +40,10 @@
 //   - size cap (`max_size`, 0: none): every assignment is capacity-constrained (keys in
 //     descending order of their best cosine, ties lower index, each to its most similar cluster
 //     with room), so no cluster exceeds the centroid-match unit's 64-token size field;
-//   - cluster ids: a segment's clusters are numbered by their first member (ascending token
-//     index; empty ones last), so that ids follow the text as the paper's block-by-block ids do
-//     (the hierarchical selection's chunks are runs of consecutive ids of a group);
+//   - cluster ids: a segment's clusters are numbered as a chain of similar centroids (the
+//     cluster of the segment's first token, then repeatedly the most similar remaining one by
+//     the cosine of the centred centroids; empty ones last), so that the hierarchical
+//     selection's chunks (runs of consecutive ids of a group) hold similar clusters;
 //   - member order (`order`): members in ascending token index (the paper's), or by
 //     descending projection of the (centred) key on the cluster's (centred) centroid direction,
 //     so that the budget fill's cut cluster keeps its most central members.
