@@ -368,6 +368,41 @@ TEST(KmeansWindow, WindowClustersArePurerThanBlockClusters) {
   EXPECT_LT(paper, 0.6);
 }
 
+// A segment's cluster ids form a chain of similar centroids: cluster 0 holds the segment's first
+// token, and each next non-empty cluster is the remaining one most similar (centred cosine) to
+// the one before it; empty clusters come last.
+TEST(KmeansWindow, ClusterIdsChainSimilarCentroids) {
+  const Matrix keys = topic_keys(64 * 9, 32, test_seed() + 24);
+  ClusteredKeys ck(windowed(512));
+  ck.extend(keys, 1);
+  unsigned checked = 0;
+  for (const auto& seg : ck.segments()) {
+    if (seg.first == 0) continue;  // block 0: 4 clusters, the same rule (checked with the rest)
+    const BlockClusters& bc = seg.clusters;
+    const auto k = static_cast<Eigen::Index>(bc.sizes.size());
+    EXPECT_EQ(bc.assignment[0], 0) << "segment " << seg.first;
+    Eigen::Index nonempty = 0;
+    Eigen::RowVectorXf mean = Eigen::RowVectorXf::Zero(bc.centroids.cols());
+    for (Eigen::Index j = 0; j < k; ++j)
+      if (bc.sizes[static_cast<std::size_t>(j)] > 0) {
+        mean += bc.centroids.row(j);
+        ++nonempty;
+      }
+    mean /= static_cast<float>(nonempty);
+    Matrix unit = bc.centroids.rowwise() - mean;
+    for (Eigen::Index j = 0; j < k; ++j) unit.row(j).normalize();
+    for (Eigen::Index j = 0; j + 1 < nonempty; ++j) {
+      ASSERT_GT(bc.sizes[static_cast<std::size_t>(j)], 0u);
+      for (Eigen::Index r = j + 2; r < nonempty; ++r)
+        EXPECT_GE(unit.row(j).dot(unit.row(j + 1)), unit.row(j).dot(unit.row(r)) - 1e-5f)
+            << "segment " << seg.first << " cluster " << j;
+      ++checked;
+    }
+    for (Eigen::Index j = nonempty; j < k; ++j) EXPECT_EQ(bc.sizes[static_cast<std::size_t>(j)], 0u);
+  }
+  EXPECT_GT(checked, 30u);
+}
+
 TEST(KmeansWindow, RejectsBadParameters) {
   KmeansParams p = windowed(100);  // not a multiple of 64
   EXPECT_THROW(starc::validate(p), std::invalid_argument);
