@@ -25,7 +25,24 @@ struct FidelityArgs {
   std::string csv;
   PolicyFlags policy{.threads = 2};
   bool reads = false;
+  std::string preset;
 };
+
+// --preset scattered (issue 19): the scattered-topic workload on which STARC's clustering is
+// compared with token-wise selection (docs/design.md section 6): L = 8192, 6 decode steps,
+// topic segments of 4-16 tokens, B = 1024 (each only where the flag is not given).
+void apply_preset(FidelityArgs& a, const CLI::App& cmd) {
+  if (a.preset.empty()) return;
+  if (a.preset != "scattered")
+    throw std::invalid_argument(fmt::format("--preset: '{}' (expected scattered)", a.preset));
+  if (!a.kv.kv_dir.empty())
+    throw std::invalid_argument(fmt::format("--preset: a synthetic workload, not for --kv {}", a.kv.kv_dir));
+  if (cmd.count("--context") == 0) a.kv.context = 8192;
+  if (cmd.count("--steps") == 0) a.kv.steps = 6;
+  if (cmd.count("--syn-segment-min") == 0) a.kv.synthetic.segment_min = 4;
+  if (cmd.count("--syn-segment-max") == 0) a.kv.synthetic.segment_max = 16;
+  if (cmd.count("--budgets") == 0) a.budgets = "1024";
+}
 
 void run(const FidelityArgs& a) {
   FidelityConfig cfg;
@@ -69,10 +86,16 @@ void add_fidelity_command(CLI::App& app) {
                   "also write one CSV row per policy, budget, head and decode step (recall, hit rate, "
                   "rel err, cosine; docs/design.md section 8)");
   add_policy_options(*cmd, args->policy);
+  cmd->add_option("--preset", args->preset,
+                  "scattered: the scattered-topic workload (--context 8192 --steps 6 --syn-segment-min 4 "
+                  "--syn-segment-max 16 --budgets 1024, each unless given; README \"Selection quality\")");
   cmd->add_flag("--reads", args->reads,
                 "also lay each step out on the hbm3-pim channel and count the reads of every "
                 "selection (selection cost, key-phase BG-rows and columns)");
-  cmd->callback([args] { run(*args); });
+  cmd->callback([args, cmd] {
+    apply_preset(*args, *cmd);
+    run(*args);
+  });
 }
 
 }  // namespace starc::cli

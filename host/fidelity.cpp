@@ -152,6 +152,13 @@ void check_source(const KvSource& kv) {
   }
 }
 
+// The oracle's row at `budget`, if the oracle ran.
+const FidelityRow* oracle_row(const std::vector<FidelityRow>& rows, unsigned budget) {
+  for (const auto& r : rows)
+    if (r.policy == "oracle" && r.budget == budget) return &r;
+  return nullptr;
+}
+
 nlohmann::json row_json(const FidelityRow& r, bool reads) {
   nlohmann::json j = {{"budget", r.budget},   {"recall", r.recall},
                       {"hit_rate", r.hit_rate}, {"rel_err", r.rel_err},
@@ -263,11 +270,21 @@ nlohmann::json FidelityReport::to_json() const {
   j["budgets"] = config.budgets;
   const auto& kp = config.params.kmeans;
   j["params"] = {{"starc", {{"block", kp.block}, {"clusters", kp.k},
-                            {"max_iterations", kp.max_iterations}, {"tolerance", kp.tolerance}}},
+                            {"max_iterations", kp.max_iterations}, {"tolerance", kp.tolerance},
+                            {"window", kp.windowed() ? kp.window : kp.block},
+                            {"seeding", seeding_name(kp.seeding)}, {"centre", kp.centre},
+                            {"max_cluster", kp.max_size}, {"member_order", member_order_name(kp.order)}}},
                  {"quest", {{"page", config.params.page}}},
                  {"tokenwise", {{"r", config.params.sparq_r ? config.params.sparq_r : head_dim / 8}}}};
   nlohmann::json pol = nlohmann::json::object();
-  for (const auto& r : rows) pol[r.policy].push_back(row_json(r, config.reads));
+  for (const auto& r : rows) {
+    nlohmann::json e = row_json(r, config.reads);
+    if (const FidelityRow* o = oracle_row(rows, r.budget)) {
+      e["recall_vs_oracle"] = o->recall > 0 ? r.recall / o->recall : 0.0;
+      e["min_recall_vs_oracle"] = o->min_recall > 0 ? r.min_recall / o->min_recall : 0.0;
+    }
+    pol[r.policy].push_back(e);
+  }
   j["policies"] = pol;
   if (config.reads) {
     j["org"] = {{"pseudo_channels", config.org.pseudo_channels}, {"ranks", config.org.ranks},
@@ -290,6 +307,14 @@ std::string format_tables(const FidelityReport& r) {
   std::string out = fmt::format("fidelity: {} head(s), context {}, {} decode steps, D = {}, {}\n",
                                 r.heads, r.context, r.steps, r.head_dim, r.fmt);
   out += fmt::format("source: {}\n", r.source);
+  const auto& kp = r.config.params.kmeans;
+  out += fmt::format("starc clustering: {} (window {}, {} clusters per window, seeding {}, centre {}, max cluster {}, "
+                     "members by {})\n",
+                     kp.windowed() ? "window" : "paper", kp.windowed() ? kp.window : kp.block, kp.window_clusters(),
+                     seeding_name(kp.seeding), kp.centre ? "on" : "off", kp.max_size,
+                     member_order_name(kp.order));
+  if (oracle_row(r.rows, r.config.budgets.empty() ? 0 : r.config.budgets[0]))
+    out += "rec/orc, min/orc: mean recall / the oracle's mean, worst step's recall / the oracle's worst\n";
   std::string current;
   for (const auto& row : r.rows) {
     if (row.policy != current) {
@@ -297,6 +322,7 @@ std::string format_tables(const FidelityReport& r) {
       out += fmt::format("\npolicy {}\n{:>8} {:>8} {:>9} {:>10} {:>9} {:>10} {:>9}", current,
                          "budget", "recall", "hit_rate", "rel_err", "cosine", "selected",
                          "min_rec");
+      if (oracle_row(r.rows, row.budget)) out += fmt::format(" {:>9} {:>9}", "rec/orc", "min/orc");
       if (r.config.reads) {
         out += fmt::format(" {:>9} {:>9} {:>9} {:>9}", "sel_rows", "sel_cols", "key_rows",
                            "key_cols");
@@ -306,6 +332,10 @@ std::string format_tables(const FidelityReport& r) {
     out += fmt::format("{:>8} {:>8.4f} {:>9.4f} {:>10.3e} {:>9.6f} {:>10.1f} {:>9.4f}",
                        row.budget, row.recall, row.hit_rate, row.rel_err, row.cosine,
                        row.selected, row.min_recall);
+    if (const FidelityRow* o = oracle_row(r.rows, row.budget)) {
+      out += fmt::format(" {:>9.4f} {:>9.4f}", o->recall > 0 ? row.recall / o->recall : 0.0,
+                         o->min_recall > 0 ? row.min_recall / o->min_recall : 0.0);
+    }
     if (r.config.reads) {
       out += fmt::format(" {:>9.1f} {:>9.1f} {:>9.1f} {:>9.1f}", row.cost_rows, row.cost_columns,
                          row.key_rows, row.key_columns);

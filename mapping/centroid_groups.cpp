@@ -17,7 +17,6 @@ void validate(const GroupingParams& p) {
 CentroidGroups group_clusters(const ClusteredKeys& clusters, const GroupingParams& p) {
   validate(p);
   CentroidGroups out;
-  const unsigned k = clusters.params().k;
   out.group_of.assign(clusters.clusters(), CentroidGroups::kNoGroup);
   if (clusters.clusters() == 0) return out;
   const Matrix& cents = clusters.centroids();
@@ -27,16 +26,19 @@ CentroidGroups group_clusters(const ClusteredKeys& clusters, const GroupingParam
   Eigen::VectorXd total = Eigen::VectorXd::Zero(d);
   double total_size = 0;
   long small_group = -1;
-  for (unsigned b = 0; b < clusters.blocks(); ++b) {
-    for (unsigned j = 0; j < k; ++j) {
-      const unsigned g = b * k + j;
+  for (const Segment& seg : clusters.segments()) {
+    // Segment by segment (a block, or a window of window clustering): its clusters first count
+    // in the mean, then join groups.
+    const unsigned ks = static_cast<unsigned>(seg.clusters.sizes.size());
+    for (unsigned j = 0; j < ks; ++j) {
+      const unsigned g = seg.first_cluster + j;
       total += cents.row(g).transpose().cast<double>() * clusters.size(g);
       total_size += clusters.size(g);
     }
-    if (b == 0 && p.sink_block) continue;
+    if (seg.first == 0 && p.sink_block) continue;
     const Eigen::VectorXd mean = total / std::max(total_size, 1.0);
-    for (unsigned j = 0; j < k; ++j) {
-      const unsigned g = b * k + j;
+    for (unsigned j = 0; j < ks; ++j) {
+      const unsigned g = seg.first_cluster + j;
       const unsigned sz = clusters.size(g);
       if (sz == 0) continue;
       const Eigen::VectorXd raw = cents.row(g).transpose().cast<double>();

@@ -102,7 +102,6 @@ StripedLayout::StripedLayout(const KvHead& head, const ClusteredKeys& clusters, 
   if (groups.group_of.size() != clusters.clusters())
     throw std::logic_error("striped layout: the groups are not those of the clusters");
   const Matrix& cents = clusters.centroids();
-  const unsigned k = clusters.params().k;
   std::vector<unsigned> bucket_row, bucket_fill;
   unsigned next_row = 0;
   bucket_of_ = groups.group_of;
@@ -110,7 +109,7 @@ StripedLayout::StripedLayout(const KvHead& head, const ClusteredKeys& clusters, 
   unsigned sink_fill = p.sink_block ? clusters.params().block : 0;  // after the open block
   for (unsigned g = 0; g < clusters.clusters(); ++g) {
     const unsigned b = groups.group_of[g];
-    if (g / k == 0 && p.sink_block) {
+    if (clusters.in_first_block(g) && p.sink_block) {
       for (unsigned t : clusters.members(g)) {
         order.at(stripe_slot(tail_row_ + sink_fill / rs, sink_fill % rs)) = t;
         ++sink_fill;

@@ -65,7 +65,31 @@ void run(benchmark::State& state, const starc::Matrix& keys) {
 void BM_KmeansSynthetic(benchmark::State& state) { run(state, synthetic_keys()); }
 void BM_KmeansGaussian(benchmark::State& state) { run(state, gaussian_keys()); }
 
+// Window clustering (issue 19, starcsim's default): 32K tokens in 32 windows of 1024 tokens (64
+// clusters each, farthest-point seeds, clusters <= 32 tokens), through ClusteredKeys.
+void BM_KmeansWindowSynthetic(benchmark::State& state) {
+  const auto threads = static_cast<unsigned>(state.range(0));
+  const starc::KmeansParams p = starc::KmeansParams::windowed_default();
+  const std::clock_t cpu0 = std::clock();
+  double iterations = 0;
+  for (auto _ : state) {
+    starc::ClusteredKeys ck(p);
+    ck.extend(synthetic_keys(), threads);
+    iterations = 0;
+    for (const auto& s : ck.segments()) iterations += s.clusters.iterations;
+    iterations /= static_cast<double>(ck.segments().size());
+    benchmark::DoNotOptimize(ck.order().data());
+  }
+  state.counters["tokens_per_s"] = benchmark::Counter(
+      static_cast<double>(kTokens) * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  const double cpu_s = static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC;
+  state.counters["tokens_per_cpu_s"] = static_cast<double>(kTokens) * static_cast<double>(state.iterations()) / cpu_s;
+  state.counters["mean_lloyd_iters"] = iterations;
+  state.counters["threads"] = threads;
+}
+
 BENCHMARK(BM_KmeansSynthetic)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_KmeansWindowSynthetic)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_KmeansGaussian)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace

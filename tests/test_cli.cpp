@@ -79,6 +79,17 @@ TEST(StarcsimCli, BadInputGivesOneLineNamingItAndWritesNothing) {
       {"kv-stats --save-kv /nonexistent/dir/kv", "--save-kv"},
       {"vectors /dev/null --waves /nonexistent/dir/w.fst", "--waves"},
       {"run --channel small --context 300 --steps 1 --threads 0" + outs, "--threads"},
+      // STARC's clustering flags (issue 19).
+      {"run --channel small --context 300 --steps 1 --clustering blocks" + outs, "--clustering"},
+      {"run --channel small --context 300 --steps 1 --window 100" + outs, "--window"},
+      {"run --channel small --context 300 --steps 1 --window 8192" + outs, "--window"},
+      {"run --channel small --context 300 --steps 1 --kmeans-seeding random" + outs, "--kmeans-seeding"},
+      {"run --channel small --context 300 --steps 1 --max-cluster 128" + outs, "--max-cluster"},
+      {"run --channel small --context 300 --steps 1 --max-cluster 0" + outs, "--max-cluster"},
+      {"run --channel small --context 300 --steps 1 --max-cluster 8" + outs, "--max-cluster"},
+      {"run --channel small --context 300 --steps 1 --kmeans-centre maybe" + outs, "--kmeans-centre"},
+      {"run --channel small --context 300 --steps 1 --member-order score" + outs, "--member-order"},
+      {"fidelity --preset dense", "--preset"},
   };
   for (const auto& c : cases) expect_one_line_error(c, {json, trace});
 }
@@ -180,7 +191,7 @@ TEST(StarcsimCli, BudgetNeedingMoreClustersThanMaxSelRunsBitExact) {
     SCOPED_TRACE(budget);
     std::filesystem::remove(json);
     const auto r = run_starcsim(fmt::format("run --channel small --context 1000 --steps 1 --budget {} "
-                                            "--policies starc --selection flat --block 4 --clusters 4 --json '{}'",
+                                            "--policies starc --selection flat --clustering paper --block 4 --clusters 4 --json '{}'",
                                             budget, json));
     ASSERT_EQ(r.status, 0) << r.err;
     const auto j = nlohmann::json::parse(starc::test::slurp(json));
@@ -537,3 +548,36 @@ TEST(StarcsimCli, RtlEnergyModelAddsUpOnATinyRun) {
   const auto total = [&](int i) { return j.at("policies").at(i).at("energy").at("rtl").at("total_pj").get<double>(); };
   EXPECT_NEAR(vs.at("energy_reduction_rtl").get<double>(), 1.0 - total(1) / total(0), 1e-12);
 }
+
+namespace {
+
+// fidelity --preset scattered (issue 19): the scattered-topic workload without flags, flags
+// given alongside win, and every policy's recall is reported relative to the oracle's.
+TEST(StarcsimCli, FidelityScatteredPresetReportsRecallRelativeToTheOracle) {
+  const std::string json = test_file("preset.json");
+  std::filesystem::remove(json);
+  const auto r = run_starcsim(fmt::format(
+      "fidelity --preset scattered --context 1200 --steps 2 --policies oracle,quest,starc --json '{}'", json));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("rec/orc"), std::string::npos);
+  EXPECT_NE(r.out.find("starc clustering: window (window 1024"), std::string::npos) << r.out;
+  const auto j = nlohmann::json::parse(starc::test::slurp(json));
+  EXPECT_EQ(j.at("context").get<int>(), 1200);
+  EXPECT_EQ(j.at("steps").get<int>(), 2);
+  EXPECT_NE(j.at("source").get<std::string>().find("segments=4..16"), std::string::npos);
+  EXPECT_EQ(j.at("budgets"), nlohmann::json::array({1024}));
+  EXPECT_EQ(j.at("params").at("starc").at("window").get<int>(), 1024);
+  EXPECT_EQ(j.at("policies").at("oracle").at(0).at("recall_vs_oracle").get<double>(), 1.0);
+  const auto& s = j.at("policies").at("starc").at(0);
+  EXPECT_NEAR(s.at("recall_vs_oracle").get<double>(),
+              s.at("recall").get<double>() / j.at("policies").at("oracle").at(0).at("recall").get<double>(), 1e-12);
+  // The paper's clustering stays selectable.
+  std::filesystem::remove(json);
+  const auto p = run_starcsim(fmt::format(
+      "fidelity --preset scattered --context 1200 --steps 2 --policies starc --clustering paper --json '{}'", json));
+  ASSERT_EQ(p.status, 0) << p.err;
+  EXPECT_EQ(nlohmann::json::parse(starc::test::slurp(json)).at("params").at("starc").at("window").get<int>(), 64);
+  EXPECT_NE(p.out.find("starc clustering: paper"), std::string::npos);
+}
+
+}  // namespace

@@ -378,6 +378,38 @@ TEST(DecodeCosim, HierarchicalSelectionIsBitExactAndCheaper) {
   }
 }
 
+// Window clustering (issue 19, `starcsim`'s default clustering) through the RTL: at 1022-1023
+// tokens the clusters are block 0's and the merge segments of 8, 4 and 2 blocks (the default
+// window of 1024 tokens is not complete yet); with a window of 256 tokens, three complete
+// windows and a 2-block segment. Both on the striped layout with the hierarchical selection
+// (the CLI default) and on the paper's cluster layout with the flat one: bit-exact, clean,
+// exactly the budget, the same centroid count as the paper's clustering.
+TEST(DecodeCosim, WindowClusteringIsBitExactOnEveryLayout) {
+  for (const unsigned window : {1024u, 256u}) {
+    for (const bool hier : {true, false}) {
+      SCOPED_TRACE(fmt::format("window {} {}", window, hier ? "striped, hier" : "cluster, flat"));
+      auto sim = pim::make_channel_sim_small({pim::Fmt::fp16, seed(), ""});
+      const pim::CentroidMatchOptions cmo{static_cast<std::uint32_t>(seed()), ""};
+      pim::CentroidMatchHarness cm(pim::make_centroid_match_s16(cmo));
+      pim::DecodeConfig cfg;
+      cfg.budget = 160;
+      cfg.layout = pim::parse_layout_choice(hier ? "auto" : "cluster");
+      cfg.params.hierarchical = hier;
+      cfg.params.kmeans = starc::KmeansParams::windowed_default();
+      cfg.params.kmeans.window = window;
+      pim::DecodeCosim cosim(*sim, &cm, workload(), cfg);
+      const pim::PolicyStats s = cosim.run_policy("starc");
+      expect_clean(s);
+      EXPECT_EQ(s.layout, hier ? "striped" : "cluster");
+      EXPECT_GT(s.cmatch_compared, 0u);
+      for (const auto& st : s.steps) {
+        EXPECT_EQ(st.selected, 160u);
+        EXPECT_GT(st.fidelity.recall, 0.0);
+      }
+    }
+  }
+}
+
 // --hier-rows group (issue 12): a group's chunk stripes in the group's own centroid rows. The
 // selection does not depend on where the centroids sit: the same tokens, bit-exact, clean.
 // 8 buckets: with 64, the group rows do not fit the small channel's 256 rows (checked below).
