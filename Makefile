@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 STARCSIM = $(abspath $(BUILD))/cli/starcsim
 
-.PHONY: all deps build test lint synth bench clean sim paper waves plots long
+.PHONY: all deps build test lint synth bench clean sim paper waves plots long coverage xsim sanitize fuzz mutate
 
 all: build
 
@@ -65,3 +65,15 @@ waves: build
 # Plots of an existing `make paper` output directory (gnuplot, SVG and PNG).
 plots:
 	@scripts/plots.sh $(BUILD)/paper
+
+# Verification depth (issue 15; README "Verification depth", docs/design.md section 11).
+# RTL line and toggle coverage of the unit tests: $(BUILD)-cov, $(BUILD)/coverage/{table.txt,
+# summary.json}; fails below MIN_LINE (95) percent line coverage in a module.
+coverage: deps
+	@JOBS=$(JOBS) scripts/coverage.sh $(BUILD)
+
+# pim_mac and centroid_match under Icarus Verilog on the Verilator tests' vector files, results
+# compared byte for byte (XSIM_MAC operations, XSIM_CMATCH selections), and the speed ratio.
+xsim: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS) --target xsim_vectors
+	@scripts/xsim.sh $(BUILD)
