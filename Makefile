@@ -77,3 +77,14 @@ coverage: deps
 xsim: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS) --target xsim_vectors
 	@scripts/xsim.sh $(BUILD)
+
+# The C++ (contracts, mapping, host, sim, the small Verilated models) with ASan + UBSan in
+# $(BUILD)-asan, and its test suites (scripts/sanitize.sh prints the build and test times).
+sanitize: deps
+	@JOBS=$(JOBS) scripts/sanitize.sh $(BUILD)
+
+# libFuzzer (clang): the .npy reader, the MAC vector-file parser, the command-trace parser,
+# FUZZ_SECONDS (default 60) each; crashes/leaks/hangs in $(BUILD)/fuzz/artifacts.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh $(BUILD)
