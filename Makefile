@@ -66,7 +66,7 @@ waves: build
 plots:
 	@scripts/plots.sh $(BUILD)/paper
 
-# Verification depth (issue 15; README "Verification depth", docs/design.md section 11).
+# Verification depth (issue 15; README "Verification depth", docs/design.md section 13).
 # RTL line and toggle coverage of the unit tests: $(BUILD)-cov, $(BUILD)/coverage/{table.txt,
 # summary.json}; fails below MIN_LINE (95) percent line coverage in a module.
 coverage: deps
@@ -88,3 +88,9 @@ sanitize: deps
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh $(BUILD)
+
+# Single mutations of pim_mac, pim_mac_front, the fp functions of pim_pkg and centroid_match,
+# each run under Icarus on the `make xsim` vectors (scripts/mutate.py; MUTANTS per unit).
+MUTANTS ?= 25
+mutate: xsim
+	@python3 scripts/mutate.py $(BUILD) --per-unit $(MUTANTS)

@@ -281,7 +281,7 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--inject", args->inject,
                   "inject one fault, KIND[:N] (the N-th occurrence, default 1): dram-bit, rtl-result, "
                   "drop-cmd, early-cmd or cmatch; the run fails naming the check that caught it "
-                  "(docs/design.md section 11)");
+                  "(docs/design.md section 13)");
   add_policy_options(*cmd, args->policy);
   cmd->callback([args] { run(*args); });
 }

@@ -1,4 +1,4 @@
-// Fault injection (issue 15, docs/design.md section 11): one deliberate fault in a co-simulation
+// Fault injection (issue 15, docs/design.md section 13): one deliberate fault in a co-simulation
 // run, to show that the check guarding it catches it. `starcsim run` and `starcsim dense` take
 // `--inject KIND[:N]`; without it no FaultPlan is active and nothing in the run changes.
 //
