@@ -4,7 +4,7 @@
 Applies single mutations to the RTL in a scratch copy and runs the mutant under Icarus Verilog on
 the `make xsim` vector files (tests/xsim/tb_*.sv): a mutant is killed when its results differ from
 the reference (the unmutated RTL's Verilator results, which are checked against the golden model),
-when the testbench fails or when it times out. A mutant that does not compile (iverilog) is
+when an RTL assertion ($error) fires, when the testbench fails or when it times out. A mutant that does not compile (iverilog) is
 stillborn and not counted.
 
 Mutated regions (the units whose Icarus benches exist):
@@ -95,10 +95,14 @@ def mutants(path, region):
 
 
 def run(cmd, timeout):
+    """Exit status, "timeout", or "error" when the simulator printed an RTL $error/$fatal."""
     try:
-        return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout).returncode
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
     except subprocess.TimeoutExpired:
         return "timeout"
+    if p.returncode == 0 and cmd[0] == "vvp" and re.search(rb"ERROR|FATAL", p.stdout):
+        return "error"
+    return p.returncode
 
 
 def main():
