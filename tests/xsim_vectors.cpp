@@ -11,10 +11,10 @@
 //   xsim_vectors gen-cmatch FILE N SEED   N random selections for centroid_match: a line
 //                                         `select BUDGET COUNT` then COUNT lines `ID SCORE SIZE`
 //                                         (all hex; COUNT <= 256, the MaxSel 16 build's clusters)
-//   xsim_vectors run-cmatch FILE OUT      the MaxSel 16 centroid_match (sim/centroid_match_harness,
-//                                         one pass per selection): per selection one line
-//                                         `BUDGET_MET S_LIMIT ID:TAKE ...` (%05x:%02x); checks the
-//                                         golden select_centroids too
+//   xsim_vectors run-cmatch FILE OUT      the MaxSel 16 centroid_match (sim/centroid_match_harness
+//                                         select_passes: further passes with resume_i while a pass
+//                                         hits MaxSel): per pass one line `BUDGET_MET S_LIMIT
+//                                         ID:TAKE ...` (%05x:%02x); checks the golden passes too
 #include <bit>
 #include <chrono>
 #include <cstdio>
@@ -163,18 +163,23 @@ void run_cmatch(const std::string& path, const std::string& out_path) {
   const auto sels = read_cmatch(path);
   const auto t0 = Clock::now();
   pim::CentroidMatchHarness h(pim::make_centroid_match_s16(), 1);
-  std::vector<pim::CentroidSelection> got;
-  for (const auto& s : sels) got.push_back(h.select(s.entries, s.budget).selection);
+  std::vector<pim::CentroidMatchPassesRun> got;
+  for (const auto& s : sels) got.push_back(h.select_passes(s.entries, s.budget));
   const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
   std::string text;
-  std::size_t bad = 0;
+  std::size_t bad = 0, passes = 0;
   for (std::size_t k = 0; k < sels.size(); ++k) {
-    text += selection_line(got[k]) + "\n";
-    bad += !(got[k] == pim::select_centroids(sels[k].entries, sels[k].budget, h.max_sel()));
+    const auto gold = pim::select_centroid_passes(sels[k].entries, sels[k].budget, h.max_sel());
+    bad += gold.size() != got[k].passes.size();
+    for (std::size_t p = 0; p < got[k].passes.size(); ++p) {
+      text += selection_line(got[k].passes[p].selection) + "\n";
+      bad += p < gold.size() && !(got[k].passes[p].selection == gold[p]);
+      ++passes;
+    }
   }
   std::ofstream(out_path) << text;
-  std::fprintf(stderr, "run-cmatch: %zu selections in %.6f s (Verilator), %zu differ from the golden model\n",
-               sels.size(), secs, bad);
+  std::fprintf(stderr, "run-cmatch: %zu selections (%zu passes) in %.6f s (Verilator), %zu differ from the golden model\n",
+               sels.size(), passes, secs, bad);
   if (bad != 0 || h.got_error()) throw std::runtime_error("run-cmatch: RTL differs from the golden model");
 }
 

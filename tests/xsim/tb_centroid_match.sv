@@ -2,10 +2,12 @@
 // selection vector file of tests/xsim_vectors.cpp gen-cmatch (`select BUDGET COUNT`, then COUNT
 // lines `ID SCORE SIZE`, all hex; # lines skipped) and drives the MaxSel 16 / MaxClusters 256
 // build (the Verilated starc_cmatch_s16) as sim/centroid_match_harness.cpp select() does with no
-// lead and no gaps: reset for two clocks and one idle clock; per selection start_i with the
-// budget in the first entry's cycle, one entry per cycle (in_last_i on the last), idle cycles
-// until done_o; the next selection starts in the done cycle. Writes per selection
-// `BUDGET_MET S_LIMIT ID:TAKE ...` (%05x:%02x) to +out=FILE, the format of xsim_vectors run-cmatch.
+// lead and no gaps, in passes as select_passes() does: reset for two clocks and one idle clock;
+// per pass start_i with the budget in the first entry's cycle, one entry per cycle (in_last_i
+// on the last), idle cycles until done_o; the next pass or selection starts in the done cycle;
+// while a pass ends with s_limit_o the next one replays the entries with resume_i and the
+// budget not yet taken. Writes per pass `BUDGET_MET S_LIMIT ID:TAKE ...` (%05x:%02x) to
+// +out=FILE, the format of xsim_vectors run-cmatch.
 // Idle inputs are zeros where the Verilator harness drives random values (ignored by the unit).
 `timescale 1ns / 1ps
 module tb_centroid_match;
@@ -34,15 +36,23 @@ module tb_centroid_match;
   string path, out_path, word, picks;
   reg [8*256-1:0] line;  // $fgets needs a reg on Icarus 11
   logic have_line;
-  logic got_done;
+  logic got_done, got_slim;
+  logic [31:0] e_id [0:MaxClusters-1];
+  logic [31:0] e_score [0:MaxClusters-1];
+  logic [31:0] e_size [0:MaxClusters-1];
+  integer remaining, taken, first_pass;
 
   // One clock: rising edge, then the outputs of the new cycle are sampled; falling edge.
   task automatic tick;
     #5 clk = 1'b1;
     #1;
-    if (out_valid) picks = {picks, $sformatf(" %05x:%02x", out_id, out_take)};
+    if (out_valid) begin
+      picks = {picks, $sformatf(" %05x:%02x", out_id, out_take)};
+      taken = taken + out_take;
+    end
     if (done) begin
       got_done = 1'b1;
+      got_slim = s_limit;
       $fwrite(fout, "%0d %0d%s\n", budget_met, s_limit, picks);
     end
     #4 clk = 1'b0;
@@ -95,29 +105,48 @@ module tb_centroid_match;
       if (n != 2) $fatal(1, "%s:%0d: expected `select BUDGET COUNT`", path, line_no);
       count = v_count;
       if (count < 1 || count > MaxClusters) $fatal(1, "%s:%0d: %0d entries", path, line_no, count);
-      if (!ready) $fatal(1, "%s:%0d: ready_o low before start", path, line_no);
-      picks = "";
-      got_done = 1'b0;
       for (k = 0; k < count; k = k + 1) begin
         next_line;
         n = $sscanf(line, "%h %h %h", v_id, v_score, v_size);
         if (n != 3) $fatal(1, "%s:%0d: expected `ID SCORE SIZE`", path, line_no);
-        idle;
-        start = (k == 0);
-        budget = (k == 0) ? v_budget[pim_pkg::CM_BUDGET_W-1:0] : '0;
-        in_valid = 1'b1;
-        in_last = (k == count - 1);
-        in_id = v_id[pim_pkg::CM_ID_W-1:0];
-        in_score = v_score;
-        in_size = v_size[pim_pkg::CM_SIZE_W-1:0];
-        tick;
+        e_id[k] = v_id;
+        e_score[k] = v_score;
+        e_size[k] = v_size;
       end
-      idle;
-      cycles = 0;
-      while (!got_done) begin
-        if (cycles > MaxSel + 16) $fatal(1, "%s:%0d: no done_o", path, line_no);
-        tick;
-        cycles = cycles + 1;
+      // Passes: while a pass ends with s_limit_o, the next starts in its done cycle with
+      // resume_i, the budget not yet taken and the same entries (select_passes in the harness).
+      remaining = v_budget;
+      first_pass = 1;
+      got_slim = 1'b1;
+      while (got_slim) begin
+        if (!ready) $fatal(1, "%s:%0d: ready_o low before start", path, line_no);
+        picks = "";
+        taken = 0;
+        got_done = 1'b0;
+        got_slim = 1'b0;
+        for (k = 0; k < count; k = k + 1) begin
+          idle;
+          start = (k == 0);
+          budget = (k == 0) ? remaining[pim_pkg::CM_BUDGET_W-1:0] : '0;
+          resume = (k == 0) && !first_pass;
+          in_valid = 1'b1;
+          in_last = (k == count - 1);
+          in_id = e_id[k][pim_pkg::CM_ID_W-1:0];
+          in_score = e_score[k];
+          in_size = e_size[k][pim_pkg::CM_SIZE_W-1:0];
+          tick;
+        end
+        idle;
+        cycles = 0;
+        while (!got_done) begin
+          if (cycles > MaxSel + 16) $fatal(1, "%s:%0d: no done_o", path, line_no);
+          tick;
+          cycles = cycles + 1;
+        end
+        if (got_slim && (taken == 0 || taken >= remaining))
+          $fatal(1, "%s:%0d: s_limit_o after an empty or budget-meeting pass", path, line_no);
+        remaining = remaining - taken;
+        first_pass = 0;
       end
       sels = sels + 1;
       next_line;
