@@ -9,11 +9,13 @@
 //   xsim_vectors run-mac FILE OUT         the 16-lane pim_mac (sim/mac_harness), one line per
 //                                         result; checks the golden model too
 //   xsim_vectors gen-cmatch FILE N SEED   N random selections for centroid_match: a line
-//                                         `select BUDGET COUNT` then COUNT lines `ID SCORE SIZE`
+//                                         `select|passes BUDGET COUNT` (alternately) then COUNT
+//                                         lines `ID SCORE SIZE`
 //                                         (all hex; COUNT <= 256, the MaxSel 16 build's clusters)
 //   xsim_vectors run-cmatch FILE OUT      the MaxSel 16 centroid_match (sim/centroid_match_harness
-//                                         select_passes: further passes with resume_i while a pass
-//                                         hits MaxSel): per pass one line `BUDGET_MET S_LIMIT
+//                                         select for `select`, select_passes for `passes`: further
+//                                         passes with resume_i while a pass hits MaxSel): per pass
+//                                         one line `BUDGET_MET S_LIMIT
 //                                         ID:TAKE ...` (%05x:%02x); checks the golden passes too
 #include <bit>
 #include <chrono>
@@ -83,6 +85,7 @@ void run_mac(const std::string& path, const std::string& out_path) {
 }
 
 struct Selection {
+  bool passes = false;  // select_passes (else one select)
   std::uint32_t budget = 0;
   std::vector<pim::CentroidEntry> entries;
 };
@@ -121,7 +124,8 @@ void gen_cmatch(const std::string& path, std::size_t n, std::uint64_t seed) {
       case 2: budget = static_cast<std::uint32_t>(pick(static_cast<int>(total) + 1)); break;
       default: budget = 1 + static_cast<std::uint32_t>(pick(600)); break;
     }
-    out << fmt::format("select {:06x} {:x}\n", budget, count);
+    // Alternately one pass (select) and passes with resume (select_passes).
+    out << fmt::format("{} {:06x} {:x}\n", s % 2 ? "select" : "passes", budget, count);
     for (const auto& l : lines) out << l << '\n';
   }
   if (!out) throw std::runtime_error("cannot write " + path);
@@ -137,8 +141,9 @@ std::vector<Selection> read_cmatch(const std::string& path) {
       std::getline(in, word);
       continue;
     }
-    if (word != "select") throw std::runtime_error(path + ": expected `select`, got " + word);
+    if (word != "select" && word != "passes") throw std::runtime_error(path + ": expected `select` or `passes`, got " + word);
     Selection s;
+    s.passes = word == "passes";
     unsigned count = 0;
     in >> std::hex >> s.budget >> count;
     for (unsigned i = 0; i < count; ++i) {
@@ -164,12 +169,21 @@ void run_cmatch(const std::string& path, const std::string& out_path) {
   const auto t0 = Clock::now();
   pim::CentroidMatchHarness h(pim::make_centroid_match_s16(), 1);
   std::vector<pim::CentroidMatchPassesRun> got;
-  for (const auto& s : sels) got.push_back(h.select_passes(s.entries, s.budget));
+  for (const auto& s : sels) {
+    if (s.passes) {
+      got.push_back(h.select_passes(s.entries, s.budget));
+    } else {
+      got.emplace_back();
+      got.back().passes.push_back(h.select(s.entries, s.budget));
+    }
+  }
   const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
   std::string text;
   std::size_t bad = 0, passes = 0;
   for (std::size_t k = 0; k < sels.size(); ++k) {
-    const auto gold = pim::select_centroid_passes(sels[k].entries, sels[k].budget, h.max_sel());
+    const auto gold = sels[k].passes ? pim::select_centroid_passes(sels[k].entries, sels[k].budget, h.max_sel())
+                                     : std::vector<pim::CentroidSelection>{
+                                           pim::select_centroids(sels[k].entries, sels[k].budget, h.max_sel())};
     bad += gold.size() != got[k].passes.size();
     for (std::size_t p = 0; p < got[k].passes.size(); ++p) {
       text += selection_line(got[k].passes[p].selection) + "\n";

@@ -2,7 +2,7 @@
 // selection vector file of tests/xsim_vectors.cpp gen-cmatch (`select BUDGET COUNT`, then COUNT
 // lines `ID SCORE SIZE`, all hex; # lines skipped) and drives the MaxSel 16 / MaxClusters 256
 // build (the Verilated starc_cmatch_s16) as sim/centroid_match_harness.cpp select() does with no
-// lead and no gaps, in passes as select_passes() does: reset for two clocks and one idle clock;
+// lead and no gaps, as select() (a `select` line) or in passes as select_passes() (`passes`): reset for two clocks and one idle clock;
 // per pass start_i with the budget in the first entry's cycle, one entry per cycle (in_last_i
 // on the last), idle cycles until done_o; the next pass or selection starts in the done cycle;
 // while a pass ends with s_limit_o the next one replays the entries with resume_i and the
@@ -41,6 +41,7 @@ module tb_centroid_match;
   logic [31:0] e_score [0:MaxClusters-1];
   logic [31:0] e_size [0:MaxClusters-1];
   integer remaining, taken, first_pass;
+  logic multi;
 
   // One clock: rising edge, then the outputs of the new cycle are sampled; falling edge.
   task automatic tick;
@@ -101,8 +102,10 @@ module tb_centroid_match;
     tick;
     next_line;
     while (have_line) begin
-      n = $sscanf(line, "select %h %h", v_budget, v_count);
-      if (n != 2) $fatal(1, "%s:%0d: expected `select BUDGET COUNT`", path, line_no);
+      n = $sscanf(line, "%s %h %h", word, v_budget, v_count);
+      if (n != 3 || (word != "select" && word != "passes"))
+        $fatal(1, "%s:%0d: expected `select|passes BUDGET COUNT`", path, line_no);
+      multi = (word == "passes");
       count = v_count;
       if (count < 1 || count > MaxClusters) $fatal(1, "%s:%0d: %0d entries", path, line_no, count);
       for (k = 0; k < count; k = k + 1) begin
@@ -113,8 +116,9 @@ module tb_centroid_match;
         e_score[k] = v_score;
         e_size[k] = v_size;
       end
-      // Passes: while a pass ends with s_limit_o, the next starts in its done cycle with
-      // resume_i, the budget not yet taken and the same entries (select_passes in the harness).
+      // `passes`: while a pass ends with s_limit_o, the next starts in its done cycle with
+      // resume_i, the budget not yet taken and the same entries (select_passes in the harness);
+      // `select`: one pass (select), the next selection starting afresh even after s_limit_o.
       remaining = v_budget;
       first_pass = 1;
       got_slim = 1'b1;
@@ -147,6 +151,7 @@ module tb_centroid_match;
           $fatal(1, "%s:%0d: s_limit_o after an empty or budget-meeting pass", path, line_no);
         remaining = remaining - taken;
         first_pass = 0;
+        if (!multi) got_slim = 1'b0;  // `select`: one pass whatever it ends with
       end
       sels = sels + 1;
       next_line;
