@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 STARCSIM = $(abspath $(BUILD))/cli/starcsim
 
-.PHONY: all deps build test lint synth bench clean sim paper waves plots long ppa
+.PHONY: all deps build test lint synth bench clean sim paper waves plots long ppa coverage xsim sanitize fuzz mutate
 
 all: build
 
@@ -78,3 +78,32 @@ waves: build
 # Plots of an existing `make paper` output directory (gnuplot, SVG and PNG).
 plots:
 	@scripts/plots.sh $(BUILD)/paper
+
+# Verification depth (issue 15; README "Verification depth", docs/design.md section 13).
+# RTL line and toggle coverage of the unit tests: $(BUILD)-cov, $(BUILD)/coverage/{table.txt,
+# summary.json}; fails below MIN_LINE (95) percent line coverage in a module.
+coverage: deps
+	@JOBS=$(JOBS) scripts/coverage.sh $(BUILD)
+
+# pim_mac and centroid_match under Icarus Verilog on the Verilator tests' vector files, results
+# compared byte for byte (XSIM_MAC operations, XSIM_CMATCH selections), and the speed ratio.
+xsim: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS) --target xsim_vectors
+	@scripts/xsim.sh $(BUILD)
+
+# The C++ (contracts, mapping, host, sim, the small Verilated models) with ASan + UBSan in
+# $(BUILD)-asan, and its test suites (scripts/sanitize.sh prints the build and test times).
+sanitize: deps
+	@JOBS=$(JOBS) scripts/sanitize.sh $(BUILD)
+
+# libFuzzer (clang): the .npy reader, the MAC vector-file parser, the command-trace parser,
+# FUZZ_SECONDS (default 60) each; crashes/leaks/hangs in $(BUILD)/fuzz/artifacts.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh $(BUILD)
+
+# Single mutations of pim_mac, pim_mac_front, the fp functions of pim_pkg and centroid_match,
+# each run under Icarus on the `make xsim` vectors (scripts/mutate.py; MUTANTS per unit).
+MUTANTS ?= 25
+mutate: xsim
+	@python3 scripts/mutate.py $(BUILD) --per-unit $(MUTANTS)

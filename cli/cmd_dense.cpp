@@ -15,6 +15,7 @@
 #include "host/cmd_trace.hpp"
 #include "cli/commands.hpp"
 #include "sim/dense_cosim.hpp"
+#include "sim/fault_plan.hpp"
 #include "cli/kv_options.hpp"
 #include "cli/output_file.hpp"
 
@@ -32,6 +33,7 @@ struct DenseArgs {
   std::string cmd_trace;
   std::string waves;
   bool small = false;
+  std::string inject;
 };
 
 // Runs a parser of a flag's value; its error gets the flag's name in front.
@@ -57,6 +59,10 @@ void run_dense(const DenseArgs& a) {
   if (!a.small && a.timing == "hbm3-pim-npc" && !pim::have_channel_sim_full_npc())
     throw std::invalid_argument("--timing hbm3-pim-npc: this build has no 64-bank hbm3-pim-npc "
                                 "channel; rebuild with `make NPC=1`");
+  pim::FaultPlan fault;
+  if (!a.inject.empty()) fault = pim::parse_fault_plan(a.inject);
+  if (fault.kind == pim::FaultKind::cmatch)
+    throw std::invalid_argument("--inject cmatch: dense attention runs no centroid-match unit (use `run`)");
   check_outputs({{"--cmd-trace", a.cmd_trace}, {"--waves", a.waves}}, {});
   pim::ChannelSimOptions opt;
   opt.fmt = fmt;
@@ -66,6 +72,7 @@ void run_dense(const DenseArgs& a) {
   auto sim = a.small ? pim::make_channel_sim_small(opt)
              : a.timing == "hbm3-pim" ? pim::make_channel_sim_full(opt)
                                       : pim::make_channel_sim_full_npc(opt);
+  if (fault.active()) sim->inject(&fault);
   const pim::Org& o = sim->org();
   const unsigned per_row = o.slots_per_row(sim->head_dim()) * o.total_bank_groups();
   // A rejected or failed run leaves no wave file (as in `run`).
@@ -100,6 +107,12 @@ void run_dense(const DenseArgs& a) {
   fmt::print("error vs double reference: output relative {:.3g}, max score abs {:.3g}\n", rep.output_rel_error,
              rep.score_max_abs_error);
   fmt::print("simulation: {:.2f} s wall, {:.0f} cycles/s\n", rep.wall_seconds, rep.cycles / rep.wall_seconds);
+  if (fault.active()) {
+    bool caught = false;
+    const std::string verdict = pim::fault_verdict(fault, pim::fault_evidence(rep), o, sim->timing(), rep.cmds, caught);
+    discard_waves();
+    throw std::runtime_error(verdict);
+  }
   if (rep.mismatches || rep.timing_errors || rep.trace_violations) {
     discard_waves();
     throw std::runtime_error("co-simulation failed (mismatches or timing errors above)");
@@ -132,6 +145,8 @@ void add_dense_command(CLI::App& app) {
       ->capture_default_str();
   c->add_option("--cmd-trace", args->cmd_trace, "write the command trace to FILE");
   c->add_option("--waves", args->waves, "write an FST waveform to FILE");
+  c->add_option("--inject", args->inject,
+                "inject one fault, KIND[:N]: dram-bit, rtl-result, drop-cmd or early-cmd (see `run --help`)");
   c->add_flag("--small", args->small, "use the small test channel (1x1x2x4 banks, 256 rows)");
   c->callback([args] { run_dense(*args); });
 }

@@ -16,10 +16,10 @@
 
 #include "sim/centroid_match_harness.hpp"
 #include "sim/channel_sim.hpp"
-#include "sim/result_fault.hpp"
 #include "host/cmd_trace.hpp"
 #include "cli/commands.hpp"
 #include "sim/decode_cosim.hpp"
+#include "sim/fault_plan.hpp"
 #include "host/fidelity.hpp"
 #include "cli/kv_options.hpp"
 #include "cli/output_file.hpp"
@@ -47,8 +47,8 @@ struct RunArgs {
   unsigned head = 0;
   PolicyFlags policy;
   std::uint64_t x_seed = 1;
-  std::uint64_t fault_flip_result = 0;  // hidden test flag: flip a bit of the n-th RTL result (0: none)
   std::string refresh = "on";
+  std::string inject;
 };
 
 // --hier-rows auto: group rows from this context on (shorter contexts: shared).
@@ -163,6 +163,8 @@ void run(RunArgs a) {
           context, clusters, a.policy.block, a.policy.clusters, pim::kMaxClusterId + 1));
   }
   cfg.params.fmt = kv.fmt;
+  pim::FaultPlan fault;
+  if (!a.inject.empty()) fault = pim::parse_fault_plan(a.inject);
 
   pim::ChannelSimOptions co;
   co.fmt = kv.fmt;
@@ -171,14 +173,14 @@ void run(RunArgs a) {
   co.refresh = a.refresh == "on";
   pim::RunInfo info;
   std::unique_ptr<pim::ChannelSim> channel = make_channel(a.channel, co, info.channel);
-  if (a.fault_flip_result != 0) {
-    channel = std::make_unique<pim::ResultBitFlip>(std::move(channel), a.fault_flip_result);
-    info.channel += fmt::format(" with result {} corrupted (--fault-flip-result)", a.fault_flip_result);
-  }
   pim::CentroidMatchOptions cmo;
   cmo.seed = static_cast<std::uint32_t>(a.x_seed);
   if (!a.waves.empty()) cmo.fst_path = a.waves + ".cmatch.fst";
   pim::CentroidMatchHarness cmatch(pim::make_centroid_match_s256(cmo), cmo.seed);
+  if (fault.active()) {
+    channel->inject(&fault);
+    cmatch.inject(&fault);
+  }
   info.cmatch = fmt::format("centroid_match MaxSel {} MaxClusters {} (RTL build starc_cmatch_s256)",
                             cmatch.max_sel(), cmatch.max_clusters());
   info.source = kv.description;
@@ -234,6 +236,11 @@ void run(RunArgs a) {
   if (!a.csv.empty()) fmt::print("CSV (one row per policy and step): {}\n", a.csv);
   channel.reset();  // closes the FST
   if (!a.waves.empty()) fmt::print("Waves: {} (channel), {}.cmatch.fst (centroid-match unit)\n", a.waves, a.waves);
+  if (fault.active()) {
+    bool caught = false;
+    throw std::runtime_error(
+        pim::fault_verdict(fault, pim::fault_evidence(stats), info.org, info.timing, cmds, caught));
+  }
   std::uint64_t bad = violations.size();
   for (const auto& s : stats) bad += s.mismatches + s.cmatch_mismatches + s.rtl_timing_errors;
   if (bad != 0) throw std::runtime_error(fmt::format("run: {} bit-exact mismatches or timing errors (see report)", bad));
@@ -295,11 +302,10 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--x-seed", args->x_seed, "X-randomisation seed of the Verilated models")
       ->capture_default_str()
       ->check(non_negative_integer());
-  // Not in --help: for the end-to-end test of the checks (tests/test_cli.cpp).
-  cmd->add_option("--fault-flip-result", args->fault_flip_result,
-                  "test only: flip bit 0 of the n-th RTL MVSB result before the scoreboard")
-      ->group("")
-      ->check(non_negative_integer());
+  cmd->add_option("--inject", args->inject,
+                  "inject one fault, KIND[:N] (the N-th occurrence, default 1): dram-bit, rtl-result, "
+                  "drop-cmd, early-cmd or cmatch; the run fails naming the check that caught it "
+                  "(docs/design.md section 13)");
   add_policy_options(*cmd, args->policy);
   cmd->callback([args] { run(*args); });
 }

@@ -19,6 +19,7 @@ std::string flag_for(const std::string& input) {
       {"query_noise_logit", "--syn-query-noise-logit"}, {"pos_scale", "--syn-pos-scale"},
       // decode co-simulation (sim/decode_cosim), fidelity (host/fidelity)
       {"budget", "--budget"}, {"head", "--head"}, {"layout", "--layout"}, {"budgets", "--budgets"},
+      {"inject", "--inject"},
   };
   const auto it = flags.find(input);
   return it == flags.end() ? input : it->second;

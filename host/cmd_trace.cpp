@@ -97,6 +97,14 @@ ParsedTrace parse_trace(std::istream& is) {
         p.org.ranks = need(kv, "rank", line);
         p.org.bank_groups = need(kv, "bg", line);
         p.org.banks = need(kv, "bank", line);
+        // A MACAB's mask has one bit per global bank group in 64 bits: a larger organisation
+        // cannot be written as a trace (found by fuzzing: pch=70 made the checker shift a
+        // 64-bit mask by 64 or more).
+        const std::uint64_t groups = std::uint64_t{p.org.pseudo_channels} * p.org.ranks * p.org.bank_groups;
+        if (groups == 0 || groups > 64 || p.org.banks == 0 || p.org.banks > 64)
+          throw std::invalid_argument(fmt::format(
+              "trace line {}: organisation pch={} rank={} bg={} bank={}: 1 to 64 bank groups in all and 1 to "
+              "64 banks per group", line, p.org.pseudo_channels, p.org.ranks, p.org.bank_groups, p.org.banks));
         have_org = true;
       } else if (kind == "timing") {
         auto kv = key_values(ls, line);

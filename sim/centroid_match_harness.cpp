@@ -132,6 +132,12 @@ CentroidMatchRun CentroidMatchHarness::select(std::span<const CentroidEntry> ent
     }
     drive(idle_inputs(), true);
   }
+  if (plan_ != nullptr && !run.selection.clusters.empty() && plan_->hit(FaultKind::cmatch)) {
+    SelectedCluster& c = run.selection.clusters.front();
+    plan_->what = fmt::format("changed the first pick of centroid-match pass {} from cluster {} to {}",
+                              plan_->occurrence, c.id, c.id ^ 1u);
+    c.id ^= 1u;
+  }
   return run;
 }
 

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "host/centroid_select.hpp"
+#include "sim/fault_plan.hpp"
 
 namespace pim {
 
@@ -128,6 +129,9 @@ class CentroidMatchHarness {
   // channel's share one time axis (a co-simulation calls it with the first entry's cycle).
   void align_waves(std::uint64_t cycle) { pins_->set_cycle(cycle); }
   bool got_error() const { return pins_->got_error(); }
+  // Fault injection (sim/fault_plan.hpp, cmatch): the plan's pass leaves select() with its
+  // first pick changed. nullptr (the default): none. `plan` must outlive the selections.
+  void inject(FaultPlan* plan) { plan_ = plan; }
 
  private:
   CentroidMatchOut step(const CentroidMatchIn& in);
@@ -137,6 +141,7 @@ class CentroidMatchHarness {
   std::uint64_t rng_;
   std::uint64_t cycles_ = 0;
   CentroidMatchOut out_;  // outputs presented in the current cycle
+  FaultPlan* plan_ = nullptr;
 };
 
 }  // namespace pim

@@ -5,6 +5,11 @@
 // requests of the previous cycle; clock low -> high; then read the banks that were activated
 // (latch their rows in the array model) and the result port. Results are stamped with the
 // cycle in which they are on the port.
+//
+// Fault injection (sim/fault_plan.hpp): with a plan, run() drops or advances one command on its
+// way into the RTL (drop-cmd, early-cmd), step() flips a bit of one result on its way out
+// (rtl-result) and the array model one cell (dram-bit); the plan records the cycle of the RTL
+// timing checker's first error. Without a plan none of this code is reached.
 #pragma once
 
 #include <array>
@@ -15,7 +20,9 @@
 #include <fmt/format.h>
 
 #include "sim/channel_sim.hpp"
+#include "host/trace_checker.hpp"
 #include "sim/dram_array.hpp"
+#include "sim/fault_plan.hpp"
 #include "sim/verilated_model.hpp"
 
 namespace pim::detail {
@@ -78,16 +85,26 @@ class ChannelHarness final : public ChannelSim {
   unsigned head_dim() const override { return head_dim_; }
   const Timing& timing() const override { return timing_; }
   unsigned result_latency() const override { return 3 + 1 + log2u(org_.lanes); }  // 3 + mac_front_lat
-  void set_image(const DramImage& image) override { array_ = std::make_unique<DramArray>(image); }
+  void set_image(const DramImage& image) override {
+    array_ = std::make_unique<DramArray>(image);
+    array_->inject(plan_);
+  }
+  void inject(FaultPlan* plan) override {
+    plan_ = plan;
+    if (array_) array_->inject(plan);
+  }
   std::uint64_t cycle() const override { return cycle_; }
   std::uint32_t timing_error_count() const override { return m_->timing_err_count_o; }
   std::uint32_t timing_error_mask() const override { return m_->timing_err_sticky_o; }
 
-  std::vector<MvsbResult> run(const std::vector<Command>& cmds) override {
+  std::vector<MvsbResult> run(const std::vector<Command>& scheduled) override {
     if (!array_) throw std::logic_error("ChannelSim::run without a DRAM image");
+    std::vector<Command> faulty;
+    if (plan_ != nullptr) faulty = feed_with_fault(scheduled);
+    const std::vector<Command>& cmds = plan_ != nullptr ? faulty : scheduled;
     std::vector<MvsbResult> out;
     std::size_t expected = 0;
-    for (const auto& c : cmds) expected += c.op == Op::MVSB;
+    for (const auto& c : scheduled) expected += c.op == Op::MVSB;
     std::size_t next = 0;
     std::uint64_t deadline = 0;
     while (next < cmds.size() || out.size() < expected) {
@@ -108,6 +125,40 @@ class ChannelHarness final : public ChannelSim {
     t.refresh = on;
     return t;
   }
+  // The commands the RTL receives when a plan is active: `cmds` with the planned command
+  // dropped (drop-cmd) or one cycle earlier (early-cmd) if it falls in this phase.
+  std::vector<Command> feed_with_fault(const std::vector<Command>& cmds) {
+    std::vector<Command> feed = cmds;
+    if (plan_->kind == FaultKind::drop_cmd) {
+      for (std::size_t i = 0; i < feed.size(); ++i) {
+        if (!plan_->hit(FaultKind::drop_cmd)) continue;
+        plan_->what = fmt::format("dropped {} at cycle {} (command {}) on its way to the RTL", op_name(feed[i].op),
+                                  feed[i].cycle, plan_->occurrence);
+        feed.erase(feed.begin() + static_cast<std::ptrdiff_t>(i));
+        break;
+      }
+    } else if (plan_->kind == FaultKind::early_cmd && !plan_->injected) {
+      // A command binds when one cycle earlier (still after the previous command and not in the
+      // past) it breaks a rule that it keeps at its own cycle (checked on this phase's commands
+      // by the trace checker's rules).
+      for (std::size_t i = 0; i < feed.size(); ++i) {
+        const std::uint64_t at = feed[i].cycle;
+        if (at == 0 || at - 1 < cycle_ || (i > 0 && feed[i - 1].cycle >= at - 1)) continue;
+        const std::span<const Command> upto(feed.data(), i + 1);
+        const std::size_t before = check_commands(org_, timing_, upto).size();
+        feed[i].cycle = at - 1;
+        const std::size_t after = check_commands(org_, timing_, upto).size();
+        if (after > before && plan_->hit(FaultKind::early_cmd)) {
+          plan_->what = fmt::format("{} scheduled at cycle {} sent to the RTL at cycle {} (binding command {})",
+                                    op_name(feed[i].op), at, at - 1, plan_->occurrence);
+          break;
+        }
+        feed[i].cycle = at;
+      }
+    }
+    return feed;
+  }
+
   static unsigned log2u(unsigned x) {
     unsigned l = 0;
     while ((1u << l) < x) ++l;
@@ -175,6 +226,11 @@ class ChannelHarness final : public ChannelSim {
     // Outputs now belong to cycle_ (registered at the edge just taken).
     for (unsigned b = 0; b < nbanks; ++b)
       if (get_bit(m.act_o, b)) array_->activate(b, m.act_row_o);
+    if (plan_ != nullptr && !plan_->rtl_timing_fired && m.timing_err_o != 0) {
+      plan_->rtl_timing_fired = true;
+      plan_->rtl_timing_cycle = cycle_ - 1;  // timing_err_o is the previous cycle's command's
+      plan_->rtl_timing_rules = m.timing_err_o;
+    }
     if (m.res_valid_o) {
       MvsbResult r;
       r.cycle = cycle_;
@@ -182,6 +238,11 @@ class ChannelHarness final : public ChannelSim {
       r.mode = m.res_mode_o ? Mode::axpy : Mode::dot;
       const unsigned words = r.mode == Mode::dot ? org_.slots_per_row(head_dim_) : head_dim_;
       for (unsigned i = 0; i < words; ++i) r.words.push_back(get_u32(m.res_data_o, i));
+      if (plan_ != nullptr && plan_->hit(FaultKind::rtl_result)) {
+        r.words.at(0) ^= 1u << 22;
+        plan_->what = fmt::format("flipped bit 22 of word 0 of MVSB result {} (group {}, cycle {})", plan_->occurrence,
+                                  r.gbg, r.cycle);
+      }
       out.push_back(std::move(r));
     }
   }
@@ -193,6 +254,7 @@ class ChannelHarness final : public ChannelSim {
   Model* m_;
   std::unique_ptr<DramArray> array_;
   std::uint64_t cycle_ = 0;
+  FaultPlan* plan_ = nullptr;
 };
 
 }  // namespace pim::detail

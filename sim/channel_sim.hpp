@@ -28,6 +28,7 @@
 #include "contracts/pim_arith.hpp"
 #include "contracts/pim_command.hpp"
 #include "contracts/pim_org.hpp"
+#include "sim/fault_plan.hpp"
 
 namespace pim {
 
@@ -54,6 +55,10 @@ class ChannelSim {
   // Drives `cmds` (cycles ascending, not before cycle()) into the RTL, one per cycle at its
   // cycle, and runs until every MVSB's result has come out. Returns the results in order.
   virtual std::vector<MvsbResult> run(const std::vector<Command>& cmds) = 0;
+
+  // Injects the plan's fault into this channel's runs (sim/fault_plan.hpp; nullptr: none, the
+  // default). `plan` must outlive the runs; the harness records in it what it injected.
+  virtual void inject(FaultPlan* plan) = 0;
 
   virtual std::uint64_t cycle() const = 0;            // the next cycle to simulate
   virtual std::uint32_t timing_error_count() const = 0;

@@ -36,6 +36,19 @@ std::vector<unsigned> read_slots(const RowRead& rr, unsigned cpt) {
   return s;
 }
 
+// ", pick k: RTL cluster a (take t), golden cluster b (take u)" at the first pick where two
+// selections differ (empty if their picks agree).
+std::string first_pick_difference(const CentroidSelection& rtl, const CentroidSelection& gold) {
+  for (std::size_t k = 0; k < std::max(rtl.clusters.size(), gold.clusters.size()); ++k) {
+    const bool r = k < rtl.clusters.size(), g = k < gold.clusters.size();
+    if (r && g && rtl.clusters[k].id == gold.clusters[k].id && rtl.clusters[k].take == gold.clusters[k].take) continue;
+    return fmt::format(", first at pick {}: RTL {}, golden {}", k + 1,
+                       r ? fmt::format("cluster {} (take {})", rtl.clusters[k].id, rtl.clusters[k].take) : "none",
+                       g ? fmt::format("cluster {} (take {})", gold.clusters[k].id, gold.clusters[k].take) : "none");
+  }
+  return "";
+}
+
 // The policies group clusters as the striped layout does.
 DecodeConfig with_grouping(DecodeConfig cfg) {
   cfg.params.grouping = cfg.striped.grouping();
@@ -303,9 +316,12 @@ starc::ScoreResult DecodeCosim::score_round(Step& step, const starc::Policy& pol
   std::string diff;
   for (std::size_t p = 0; diff.empty() && p < std::max(gold.size(), run.passes.size()); ++p) {
     if (p >= gold.size() || p >= run.passes.size() || !(run.passes[p].selection == gold[p]))
-      diff = fmt::format("pass {} of {} (golden {}): RTL selected {} {}, golden {}", p + 1, run.passes.size(),
+      diff = fmt::format("pass {} of {} (golden {}): RTL selected {} {}, golden {}{}", p + 1, run.passes.size(),
                          gold.size(), p < run.passes.size() ? run.passes[p].selection.clusters.size() : 0,
-                         groups ? "chunks" : "clusters", p < gold.size() ? gold[p].clusters.size() : 0);
+                         groups ? "chunks" : "clusters", p < gold.size() ? gold[p].clusters.size() : 0,
+                         p < gold.size() && p < run.passes.size()
+                             ? first_pick_difference(run.passes[p].selection, gold[p])
+                             : "");
   }
   if (!diff.empty() || cmatch_->got_error()) {
     ++st.cmatch_mismatches;

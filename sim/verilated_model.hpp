@@ -14,11 +14,13 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <typeinfo>
 
 #include <verilated.h>
 #include <verilated_fst_c.h>
 
 #include "contracts/dram_timing.hpp"
+#include "sim/rtl_coverage.hpp"
 
 namespace pim {
 
@@ -51,6 +53,7 @@ class VerilatedModel {
   ~VerilatedModel() {
     if (fst_) fst_->close();
     top_->final();
+    write_rtl_coverage(ctx_.get(), typeid(Model).name());
   }
 
   Model& top() { return *top_; }

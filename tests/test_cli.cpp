@@ -372,9 +372,9 @@ TEST(StarcsimCli, MoreBadFlagsGiveOneLineNamingTheFlag) {
   for (const auto& c : cases) expect_one_line_error(c, {json, trace});
 }
 
-// Gap 7 of issue 20: `run` exits non-zero when the scoreboard finds a mismatch. The hidden flag
-// --fault-flip-result N flips bit 0 of the N-th RTL MVSB result (sim/result_fault.hpp), as a
-// broken datapath would; without it the same run exits 0. Catches a run that reports the
+// Gap 7 of issue 20: `run` exits non-zero when the scoreboard finds a mismatch. --inject
+// rtl-result:N flips one bit of the N-th RTL MVSB result (sim/fault_plan.hpp), as a broken
+// datapath would; without it the same run exits 0. Catches a run that reports the
 // mismatch but exits 0 (planted: the `bad` count ignoring s.mismatches). The report is kept (it
 // says what differed), the error is one line.
 TEST(StarcsimCli, RunExitsNonZeroOnAMismatch) {
@@ -384,7 +384,7 @@ TEST(StarcsimCli, RunExitsNonZeroOnAMismatch) {
   const auto good = run_starcsim(args);
   EXPECT_EQ(good.status, 0) << good.err;
   std::filesystem::remove(json);
-  const auto bad = run_starcsim(args + " --fault-flip-result 3");
+  const auto bad = run_starcsim(args + " --inject rtl-result:3");
   EXPECT_NE(bad.status, 0);
   EXPECT_EQ(std::count(bad.err.begin(), bad.err.end(), '\n'), 1) << bad.err;
   EXPECT_NE(bad.err.find("mismatch"), std::string::npos) << bad.err;

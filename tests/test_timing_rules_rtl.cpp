@@ -11,6 +11,7 @@
 #include "Vtc_hbm3.h"
 #include "Vtc_iso.h"
 #include "Vtc_iso_2x2.h"
+#include "sim/rtl_coverage.hpp"
 #include "timing_cases.hpp"
 
 namespace {
@@ -56,7 +57,10 @@ std::pair<std::uint32_t, std::uint32_t> run_checker(const std::vector<pim::Comma
     m->clk_i = 1;
     m->eval();
   }
-  return {m->err_sticky_o, m->err_count_o};
+  const std::pair<std::uint32_t, std::uint32_t> result{m->err_sticky_o, m->err_count_o};
+  m->final();
+  pim::write_rtl_coverage(ctx.get(), "timing_checker");  // make coverage only
+  return result;
 }
 
 TEST(TimingRulesRtl, EveryRuleFlaggedAloneByTheRtlChecker) {
