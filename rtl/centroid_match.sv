@@ -169,16 +169,20 @@ module centroid_match #(
   localparam int RW = $clog2(W + 1);
   logic [W*RW-1:0] rank;
   logic [S*RW-1:0] above;
-  always_comb begin
+  // (Accumulated in a block-local variable: an always_comb that read back what it wrote would
+  // retrigger itself forever under Icarus.)
+  always_comb begin : gen_rank
+    logic [RW-1:0] acc;
     for (int k = 0; k < W; k++) begin
-      rank[k*RW +: RW] = '0;
+      acc = '0;
       for (int j = 0; j < W; j++) begin
         if (j != k && ins[j] &&
             ((new_key[j*KeyW +: KeyW] > new_key[k*KeyW +: KeyW]) ||
              (new_key[j*KeyW +: KeyW] == new_key[k*KeyW +: KeyW] && j < k))) begin
-          rank[k*RW +: RW] = rank[k*RW +: RW] + RW'(1);
+          acc = acc + RW'(1);
         end
       end
+      rank[k*RW +: RW] = acc;
     end
   end
   // (Icarus 11 cannot take constant part-selects inside always_*: each slot's slices are wires.)
@@ -186,11 +190,13 @@ module centroid_match #(
     logic [W-1:0]  ge_row;
     logic [RW-1:0] cnt;
     assign ge_row = ge[i*W +: W];
-    always_comb begin
-      cnt = '0;
+    always_comb begin : count
+      logic [RW-1:0] acc;
+      acc = '0;
       for (int k = 0; k < W; k++) begin
-        if (ins[k] && !ge_row[k]) cnt = cnt + RW'(1);
+        if (ins[k] && !ge_row[k]) acc = acc + RW'(1);
       end
+      cnt = acc;
     end
     assign above[i*RW +: RW] = cnt;
   end

@@ -15,7 +15,7 @@ set -euo pipefail
 BUILD=${1:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 MAC_N=${XSIM_MAC:-3000}
-CM_N=${XSIM_CMATCH:-1000}
+CM_N=${XSIM_CMATCH:-300}
 SEED=${XSIM_SEED:-1}
 OUT=$BUILD/xsim
 X=$BUILD/tests/xsim_vectors
