@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
-#include <memory>
 #include <vector>
 
 #include <verilated.h>
@@ -13,7 +12,7 @@
 #include "Vtc_ranks.h"
 #include "contracts/dram_timing.hpp"
 #include "contracts/pim_command.hpp"
-#include "sim/rtl_coverage.hpp"
+#include "timing_checker_driver.hpp"
 
 namespace {
 
@@ -28,49 +27,9 @@ pim::Command act(std::uint64_t cycle, unsigned rank, unsigned bg, unsigned bank)
   return c;
 }
 
-// Sticky error mask after the stream (as tests/test_timing_rules_rtl.cpp drives the checker).
+// Sticky error mask after the stream (tests/timing_checker_driver.hpp).
 std::uint32_t run(const std::vector<pim::Command>& s) {
-  auto ctx = std::make_unique<VerilatedContext>();
-  ctx->randReset(2);
-  auto m = std::make_unique<Vtc_ranks>(ctx.get());
-  m->clk_i = 0;
-  m->rst_ni = 1;
-  m->cmd_valid_i = 0;
-  m->eval();
-  m->rst_ni = 0;
-  m->eval();
-  for (int i = 0; i < 2; ++i) {
-    m->clk_i = 1;
-    m->eval();
-    m->clk_i = 0;
-    m->eval();
-  }
-  m->rst_ni = 1;
-  m->eval();
-  std::size_t next = 0;
-  for (std::uint64_t cyc = 0; cyc <= s.back().cycle + 1; ++cyc) {
-    m->cmd_valid_i = 0;
-    if (next < s.size() && s[next].cycle == cyc) {
-      const pim::Command& c = s[next++];
-      m->cmd_valid_i = 1;
-      m->cmd_op_i = static_cast<unsigned>(c.op);
-      m->cmd_pch_i = c.pch;
-      m->cmd_rank_i = c.rank;
-      m->cmd_bg_i = c.bg;
-      m->cmd_bank_i = c.bank;
-      m->cmd_row_i = c.row;
-      m->cmd_col_i = c.col;
-      m->cmd_mask_i = static_cast<unsigned>(c.mask);
-    }
-    m->clk_i = 0;
-    m->eval();
-    m->clk_i = 1;
-    m->eval();
-  }
-  const std::uint32_t mask = m->err_sticky_o;
-  m->final();
-  pim::write_rtl_coverage(ctx.get(), "timing_checker_ranks");  // make coverage only
-  return mask;
+  return starc::test::run_checker<Vtc_ranks>(s, "timing_checker_ranks").first;
 }
 
 TEST(TimingRanksRtl, SingleBankActRulesBindWithinARankOnly) {
