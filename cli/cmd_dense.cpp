@@ -25,6 +25,7 @@ namespace {
 
 struct DenseArgs {
   unsigned tokens = 1024;
+  unsigned head_dim = 128;
   std::uint64_t seed = 1;
   std::string mode = "lockstep";
   std::string timing = "hbm3-pim";
@@ -51,6 +52,7 @@ void run_dense(const DenseArgs& a) {
   const pim::Fmt fmt = named_flag("--fmt", [&] { return pim::parse_fmt(a.fmt); });
   named_flag("--timing", [&] { return pim::timing_preset(a.timing); });  // validates the name
   if (a.tokens == 0) throw std::invalid_argument("--tokens: must be >= 1");
+  named_flag("--head-dim", [&] { pim::check_head_dim(a.head_dim); });
   if (a.refresh != "on" && a.refresh != "off")
     throw std::invalid_argument(fmt::format("--refresh: '{}' (expected on or off)", a.refresh));
   if (a.small && a.timing != "hbm3-pim")
@@ -69,6 +71,7 @@ void run_dense(const DenseArgs& a) {
   opt.seed = a.seed;
   opt.waves = a.waves;
   opt.refresh = a.refresh == "on";
+  opt.head_dim = a.head_dim;
   auto sim = a.small ? pim::make_channel_sim_small(opt)
              : a.timing == "hbm3-pim" ? pim::make_channel_sim_full(opt)
                                       : pim::make_channel_sim_full_npc(opt);
@@ -135,6 +138,10 @@ void add_dense_command(CLI::App& app) {
   auto args = std::make_shared<DenseArgs>();
   CLI::App* c = app.add_subcommand("dense", "dense attention of one random head through the PIM channel RTL");
   c->add_option("--tokens", args->tokens, "context length L")->capture_default_str();
+  c->add_option("--head-dim", args->head_dim,
+                "head dimension D: 64, 128 or 256 (the channel's run-time mode, docs/design.md section 2)")
+      ->check(non_negative_integer())
+      ->capture_default_str();
   c->add_option("--seed", args->seed, "seed of the random K, V, q and of X randomisation")
       ->capture_default_str()
       ->check(non_negative_integer());

@@ -140,12 +140,14 @@ void run(RunArgs a) {
   }
   cfg.striped.group_rows = group_rows_for(a.kv.context);
   // The synthetic workload's size is known before it is generated: refuse it first.
+  if (a.kv.head_dim > 0) check_channel_head_dim(a.kv, static_cast<unsigned>(a.kv.head_dim));
   if (a.kv.kv_dir.empty() && a.kv.context > 0)
     check_rows(a.channel, a.kv.head_dim > 0 ? static_cast<unsigned>(a.kv.head_dim) : 128u,
                static_cast<unsigned>(a.kv.context), cfg, policies, a);
   a.kv.only_head = static_cast<int>(std::min<unsigned>(a.head, 1u << 30));  // generate only what is simulated
   const KvSource kv = load_kv(a.kv);
   cfg.head = 0;  // the source holds head a.head alone
+  check_channel_head_dim(a.kv, static_cast<unsigned>(kv.heads.at(0).keys.cols()));
   cfg.striped.group_rows = group_rows_for(static_cast<std::uint64_t>(kv.heads.at(0).keys.rows()));
   check_rows(a.channel, static_cast<unsigned>(kv.heads.at(0).keys.cols()),
              static_cast<unsigned>(kv.heads.at(0).keys.rows()), cfg, policies, a);
@@ -171,6 +173,7 @@ void run(RunArgs a) {
   co.seed = a.x_seed;
   co.waves = a.waves;
   co.refresh = a.refresh == "on";
+  co.head_dim = static_cast<unsigned>(kv.heads.at(0).keys.cols());  // the channel's mode register
   pim::RunInfo info;
   std::unique_ptr<pim::ChannelSim> channel = make_channel(a.channel, co, info.channel);
   pim::CentroidMatchOptions cmo;

@@ -8,6 +8,7 @@
 
 #include <fmt/core.h>
 
+#include "contracts/pim_org.hpp"
 #include "cli/input_flags.hpp"
 #include "host/kv_trace.hpp"
 
@@ -53,7 +54,8 @@ void add_kv_options(CLI::App& cmd, KvOptions& o) {
                  "decode steps S (synthetic default 16, `run` 4; trace: 0 = all queries of q.npy, "
                  "fewer = the first S queries)")
       ->each(zero("--steps"));
-  cmd.add_option("--head-dim", o.head_dim, "head dimension D (synthetic default 128)");
+  cmd.add_option("--head-dim", o.head_dim,
+                 "head dimension D (synthetic default 128; `run` serves 64, 128 or 256: the channel's run-time mode)");
   cmd.add_option("--heads", o.heads,
                  "heads (synthetic: default = number of --head-kinds, kinds cycled; trace: "
                  "first N heads)");
@@ -156,6 +158,14 @@ KvSource load_kv_named(const KvOptions& o) {
 }
 
 }  // namespace
+
+void check_channel_head_dim(const KvOptions& o, unsigned d) {
+  if (pim::is_supported_head_dim(d)) return;
+  const std::string what = fmt::format("head dimension {} is not one the PIM channel serves (D = 64, 128 or 256)", d);
+  if (!o.kv_dir.empty() && o.head_dim == 0)
+    throw std::invalid_argument(fmt::format("--kv {}: the trace's {}", o.kv_dir, what));
+  throw std::invalid_argument(fmt::format("--head-dim: {}", what));
+}
 
 KvSource load_kv(const KvOptions& o) {
   try {

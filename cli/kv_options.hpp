@@ -62,6 +62,11 @@ void add_kv_options(CLI::App& cmd, KvOptions& o);
 // flags.
 KvSource load_kv(const KvOptions& o);
 
+// The channel serves D = 64, 128 and 256 (its head-dimension mode register, pim::kHeadDims):
+// throws std::invalid_argument unless `d` is one of them, naming --kv DIR when the D is the
+// trace's and --head-dim otherwise.
+void check_channel_head_dim(const KvOptions& o, unsigned d);
+
 // The files --kv reads (k.npy, v.npy, q.npy of the directory; none without --kv), as inputs
 // that no output may overwrite (check_outputs).
 std::vector<cli::FlagPath> kv_inputs(const KvOptions& o);

@@ -16,6 +16,8 @@
 #include <stdexcept>
 #include <string>
 
+#include <fmt/format.h>
+
 namespace pim {
 
 struct Org {
@@ -50,6 +52,22 @@ struct Org {
   // Token slots in one BG-row (one row index across the banks of a bank group).
   unsigned slots_per_row(unsigned d) const { return columns / cols_per_token(d); }
 };
+
+// The head dimensions a channel serves at run time (docs/design.md section 2: the channel's
+// head-dimension mode register): GPT-2/OPT-style models (64), LLaMA/Mistral/Qwen (128),
+// Gemma-style models (256). One build serves all three.
+inline constexpr unsigned kHeadDims[] = {64, 128, 256};
+inline bool is_supported_head_dim(unsigned d) {
+  for (unsigned k : kHeadDims)
+    if (k == d) return true;
+  return false;
+}
+// Throws std::invalid_argument naming D unless it is one of kHeadDims.
+inline void check_head_dim(unsigned d) {
+  if (!is_supported_head_dim(d))
+    throw std::invalid_argument(
+        fmt::format("head dimension {} is not supported (the channel serves D = 64, 128 or 256)", d));
+}
 
 // The paper's channel (preset hbm3-pim).
 inline Org hbm3_pim_org() { return Org{}; }

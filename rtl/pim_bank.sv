@@ -1,11 +1,16 @@
 // pim_bank: the PIM unit of one DRAM bank (docs/design.md sections 2 and 3).
 //
-// Holds the bank's slice of the global buffer (WRGB: ColsPerToken chunks of Lanes query
-// elements, the bank's D/Banks share), the per-slot scalars of axpy mode (MVGB: Slots input-
-// format values, identical in the Banks banks of a group) and one pim_mac (the unit that
-// tests/test_mac_rtl.cpp verifies) with Slots dot accumulators, one per token slot of the open
-// row, and ColsPerToken axpy sets, one per Lanes dimensions of the bank's share. A MACAB on
-// column c feeds slot c / ColsPerToken, chunk c % ColsPerToken:
+// The head dimension is a run-time mode (cpt_log2_i, the channel's mode register, written at
+// initialisation and constant while commands run): a token takes cpt = 2^cpt_log2_i columns of
+// the bank's row (D / (Banks x Lanes)), at most MaxColsPerToken, so a row holds Columns / cpt
+// token slots. The bank is built for every such mode: Columns dot accumulators (one per slot at
+// cpt = 1) and MaxColsPerToken axpy sets; a mode uses the first Columns / cpt resp. cpt of them.
+//
+// Holds the bank's slice of the global buffer (WRGB: up to MaxColsPerToken chunks of Lanes
+// query elements, the bank's D/Banks share), the per-slot scalars of axpy mode (MVGB: Columns
+// input-format values, identical in the Banks banks of a group) and one pim_mac (the unit that
+// tests/test_mac_rtl.cpp verifies). A MACAB on column c feeds slot c >> cpt_log2_i, chunk
+// c & (cpt - 1):
 //   dot : acc_dot[slot]              = acc_dot[slot] + tree(mul(k[i], q[chunk][i]))
 //   axpy: acc_axpy[chunk*Lanes + i]  = acc_axpy[chunk*Lanes + i] + mul(p[slot], v[i])
 // The accumulator's feedback loop is one cycle (pim_mac), so back-to-back MACs into one
@@ -24,34 +29,36 @@
 // accumulators; the column-stage data registers load only with a valid operation.
 // Throughput: one command per cycle.
 module pim_bank #(
-  parameter int Lanes        = 16,
-  parameter int Slots        = 16,  // token slots of a row: Columns / ColsPerToken
-  parameter int ColsPerToken = 2    // columns one token takes in one bank: D / (Banks x Lanes)
+  parameter int Lanes           = 16,
+  parameter int Columns         = 32,  // columns of a row = token slots at one column per token
+  parameter int MaxColsPerToken = 4    // the largest D / (Banks x Lanes) the bank serves
 ) (
-  input  logic                            clk_i,
-  input  logic                            rst_ni,
-  input  logic                            fmt_i,
+  input  logic                               clk_i,
+  input  logic                               rst_ni,
+  input  logic                               fmt_i,
+  input  logic [pim_pkg::CPT_LOG2_W-1:0]     cpt_log2_i,  // mode: log2(columns per token)
   // Decoded command (cycle t).
-  input  logic                            mac_i,
-  input  logic                            wrgb_i,
-  input  logic                            mvgb_i,
-  input  logic                            mvsb_i,
-  input  logic                            mode_i,
-  input  logic [pim_pkg::CMD_COL_W-1:0]   col_i,
-  input  logic [Lanes*16-1:0]             data_i,
+  input  logic                               mac_i,
+  input  logic                               wrgb_i,
+  input  logic                               mvgb_i,
+  input  logic                               mvsb_i,
+  input  logic                               mode_i,
+  input  logic [pim_pkg::CMD_COL_W-1:0]      col_i,
+  input  logic [Lanes*16-1:0]                data_i,
   // DRAM array: request in cycle t+1, data in cycle t+1.
-  output logic                            col_req_o,
-  input  logic [Lanes*16-1:0]             col_data_i,
+  output logic                               col_req_o,
+  input  logic [Lanes*16-1:0]                col_data_i,
   // Accumulators, sampled when snap_o is high.
-  output logic                            snap_o,
-  output logic                            snap_mode_o,
-  output logic [Slots*32-1:0]             acc_dot_o,
-  output logic [ColsPerToken*Lanes*32-1:0] acc_axpy_o
+  output logic                               snap_o,
+  output logic                               snap_mode_o,
+  output logic [Columns*32-1:0]              acc_dot_o,
+  output logic [MaxColsPerToken*Lanes*32-1:0] acc_axpy_o
 );
 
-  localparam int SlotW = pim_pkg::mac_sel_w(Slots, ColsPerToken);  // pim_mac's sel_i width
+  localparam int Slots = Columns;  // dot accumulators: the most slots a mode uses (cpt = 1)
+  localparam int SlotW = pim_pkg::mac_sel_w(Slots, MaxColsPerToken);  // pim_mac's sel_i width
 
-  logic [ColsPerToken*Lanes*16-1:0] gbuf_q;
+  logic [MaxColsPerToken*Lanes*16-1:0] gbuf_q;
   logic [Slots*16-1:0]              scal_q;
 
   // ---- Decode stage ----------------------------------------------------------------------------
@@ -63,8 +70,8 @@ module pim_bank #(
 
   always_comb begin
     col32   = 32'(col_i);
-    slot32  = col32 / ColsPerToken;
-    chunk32 = col32 % ColsPerToken;
+    slot32  = col32 >> cpt_log2_i;
+    chunk32 = col32 & ((32'd1 << cpt_log2_i) - 32'd1);
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -86,7 +93,7 @@ module pim_bank #(
         p_r_q   <= scal_q[16*slot32 +: 16];
         b_r_q   <= gbuf_q[Lanes*16*chunk32 +: Lanes*16];
       end
-      for (int j = 0; j < ColsPerToken; j++) begin
+      for (int j = 0; j < MaxColsPerToken; j++) begin
         if (wrgb_i && col32 == 32'(j)) gbuf_q[Lanes*16*j +: Lanes*16] <= data_i;
       end
       for (int s = 0; s < Slots; s++) begin
@@ -133,7 +140,7 @@ module pim_bank #(
   pim_mac #(
     .Lanes  (Lanes),
     .Slots  (Slots),
-    .Chunks (ColsPerToken)
+    .Chunks (MaxColsPerToken)
   ) u_mac (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),

@@ -1,25 +1,29 @@
 // pim_bank_group: the Banks banks of one bank group and their reducer (docs/design.md section 3).
 //
+// The head dimension is the run-time mode cpt_log2_i (pim_bank): a BG-row holds
+// Columns >> cpt_log2_i token slots, and the reducer adds only those slots.
 // Every bank of the group takes the same MACAB / MVGB / MVSB; WRGB is per bank (wrgb_i[b]:
 // chunk col_i of bank b's query share). On an MVSB the group's result leaves in the cycle the
 // marker reaches the accumulate stage (res_valid_o, combinational from the banks' accumulators,
 // which are cleared at the end of that cycle):
 //   dot : res_dot_o slot s  = tree(P0[s] .. P{Banks-1}[s]) over the banks' slot accumulators
 //         (heap-ordered tree of pim_pkg::fp32_add: ((P0+P1)+(P2+P3)) for 4 banks; Banks a
-//         power of two)
-//   axpy: res_axpy_o        = the banks' dimension accumulators side by side, bank 0 in the
-//         low bits: the group's partial context vector in dimension order.
+//         power of two), for the mode's slots s < Columns >> cpt_log2_i (+0 above)
+//   axpy: res_axpy_o        = the banks' MaxColsPerToken x Lanes axpy accumulators side by
+//         side, bank 0 in the low bits; bank b's share of the mode's cpt x Lanes dimensions is
+//         its first cpt x Lanes words (pim_channel packs the shares into dimension order).
 // Latency: see pim_bank (the result is valid 2 + mac_front_lat(Lanes) cycles after the
 // MVSB's command cycle).
 module pim_bank_group #(
-  parameter int Banks        = 4,
-  parameter int Lanes        = 16,
-  parameter int Slots        = 16,
-  parameter int ColsPerToken = 2
+  parameter int Banks           = 4,
+  parameter int Lanes           = 16,
+  parameter int Columns         = 32,
+  parameter int MaxColsPerToken = 4
 ) (
   input  logic                                   clk_i,
   input  logic                                   rst_ni,
   input  logic                                   fmt_i,
+  input  logic [pim_pkg::CPT_LOG2_W-1:0]         cpt_log2_i,
   input  logic                                   mac_i,
   input  logic [Banks-1:0]                       wrgb_i,
   input  logic                                   mvgb_i,
@@ -31,11 +35,12 @@ module pim_bank_group #(
   input  logic [Banks*Lanes*16-1:0]              col_data_i,
   output logic                                   res_valid_o,
   output logic                                   res_mode_o,
-  output logic [Slots*32-1:0]                    res_dot_o,
-  output logic [Banks*ColsPerToken*Lanes*32-1:0] res_axpy_o
+  output logic [Columns*32-1:0]                  res_dot_o,
+  output logic [Banks*MaxColsPerToken*Lanes*32-1:0] res_axpy_o
 );
 
-  localparam int AxpyW = ColsPerToken * Lanes * 32;
+  localparam int Slots = Columns;  // the most slots of a mode (one column per token)
+  localparam int AxpyW = MaxColsPerToken * Lanes * 32;
 
   if ((Banks & (Banks - 1)) != 0) begin : gen_banks_not_power_of_two
     pim_bank_group_error_banks_must_be_a_power_of_two u_error ();
@@ -46,13 +51,14 @@ module pim_bank_group #(
 
   for (genvar b = 0; b < Banks; b++) begin : gen_bank
     pim_bank #(
-      .Lanes        (Lanes),
-      .Slots        (Slots),
-      .ColsPerToken (ColsPerToken)
+      .Lanes           (Lanes),
+      .Columns         (Columns),
+      .MaxColsPerToken (MaxColsPerToken)
     ) u_bank (
       .clk_i       (clk_i),
       .rst_ni      (rst_ni),
       .fmt_i       (fmt_i),
+      .cpt_log2_i  (cpt_log2_i),
       .mac_i       (mac_i),
       .wrgb_i      (wrgb_i[b]),
       .mvgb_i      (mvgb_i),
@@ -73,8 +79,10 @@ module pim_bank_group #(
   // leaves Banks-1 .. 2 Banks-2 are P0 .. P{Banks-1}; node 0 is the score).
   // The adders are enabled only by a dot-mode result (disabled, they output +0; res_dot_o is
   // meaningful only when res_valid_o is high and res_mode_o is dot).
-  logic red_en;
-  assign red_en = snap[0] && (snap_mode[0] == pim_pkg::MODE_DOT);
+  logic        red_en;
+  logic [31:0] mode_slots;  // the slots of a BG-row in the configured mode
+  assign red_en     = snap[0] && (snap_mode[0] == pim_pkg::MODE_DOT);
+  assign mode_slots = 32'(Slots) >> cpt_log2_i;
   for (genvar s = 0; s < Slots; s++) begin : gen_slot
     logic [Banks*32-1:0]       leaf;  // P0 .. P{Banks-1} of slot s
     logic [(2*Banks-1)*32-1:0] node;
@@ -84,7 +92,7 @@ module pim_bank_group #(
     // One block per slot, nodes from the leaves up (n = Banks-2 .. 0).
     always @* begin
       node = '0;
-      if (red_en) begin
+      if (red_en && 32'(s) < mode_slots) begin
         node[32*(Banks-1) +: 32*Banks] = leaf;
         for (int n = Banks - 2; n >= 0; n--) begin
           node[32*n +: 32] = pim_pkg::fp32_add(node[32*(2*n+1) +: 32], node[32*(2*n+2) +: 32]);

@@ -3,6 +3,15 @@
 // Lanes MAC lanes each, the DRAM-array interface, the MVSB result path and a read-back of its
 // configuration (cfg_org_o, cfg_timing_o).
 //
+// Head dimension (docs/design.md section 2): a mode register, columns per token cpt =
+// D / (Banks x Lanes), written at initialisation (mr_we_i with mr_cols_per_token_i, like an
+// HBM mode-register set: before the first command, all banks idle; a write while commands run
+// is outside the contract) and read back on mode_cols_per_token_o. A value that is not a power
+// of two within 1 .. MaxColsPerToken leaves the register unchanged (so the read-back shows the
+// write was refused). Reset sets MaxColsPerToken. The banks' column -> slot decoding, the
+// reducer's slots and the packing of the axpy result follow it; the accumulators and buffers are
+// built for every mode (Columns dot accumulators, MaxColsPerToken axpy sets per bank).
+//
 // Command port: one command per cycle (cmd_valid_i); op encodings pim_pkg::OP_*; fields as in
 // host/pim_command.hpp: ACTAB row; ACT pch rank bg bank row; MACAB col mask (bit i = global
 // bank group i = (pch*Ranks + rank)*BankGroups + bg) with cmd_mode_i dot/axpy; PREA; PRE pch
@@ -21,8 +30,8 @@
 //
 // Results: an MVSB in cycle t gives res_valid_o in cycle t + 3 + mac_front_lat(Lanes), with
 // the global bank group, the mode and res_data_o: dot, the Slots scores in words 0..Slots-1
-// (rest zero); axpy, the group's partial context vector (Banks*ColsPerToken*Lanes words, dim
-// order). Timing errors: see pim_timing_checker (timing_err_o, sticky mask, counter).
+// (rest zero) with Slots = Columns / cpt; axpy, the group's partial context vector
+// (Banks*cpt*Lanes = D words in dimension order, rest zero). Timing errors: see pim_timing_checker (timing_err_o, sticky mask, counter).
 module pim_channel #(
   parameter int PseudoChannels = 2,
   parameter int Ranks          = 2,
@@ -31,7 +40,7 @@ module pim_channel #(
   parameter int Lanes          = 16,
   parameter int Columns        = 32,
   parameter int Rows           = 16384,
-  parameter int ColsPerToken   = 2,
+  parameter int MaxColsPerToken = 4,  // the largest D / (Banks x Lanes) the channel serves
   // The 15 timing values of the checker, packed by pim_pkg::timing_pack.
   parameter logic [pim_pkg::TIMING_W-1:0] Timing = pim_pkg::TIMING_HBM3
 ) (
@@ -39,6 +48,9 @@ module pim_channel #(
   input  logic                                      rst_ni,
   input  logic                                      fmt_i,
   input  logic                                      refresh_check_i,
+  // Head-dimension mode register write (initialisation).
+  input  logic                                      mr_we_i,
+  input  logic [7:0]                                mr_cols_per_token_i,
   // Command decoder input.
   input  logic                                      cmd_valid_i,
   input  logic [3:0]                                cmd_op_i,
@@ -61,26 +73,54 @@ module pim_channel #(
   output logic                                      res_valid_o,
   output logic [7:0]                                res_gbg_o,
   output logic                                      res_mode_o,
-  output logic [Banks*ColsPerToken*Lanes*32-1:0]    res_data_o,
+  output logic [Banks*MaxColsPerToken*Lanes*32-1:0] res_data_o,
   // Timing checker.
   output logic [pim_pkg::NUM_RULES-1:0]             timing_err_o,
   output logic [pim_pkg::NUM_RULES-1:0]             timing_err_sticky_o,
   output logic [31:0]                               timing_err_count_o,
   // Configuration read-back (constants): the organisation parameters (pim_pkg::ORG_*) and
-  // Timing, so that the C++ harness can check the organisation and timing it assumes.
+  // Timing, so that the C++ harness can check the organisation and timing it assumes
+  // (ORG_COLS_PER_TOKEN is MaxColsPerToken); the head-dimension mode register.
   output logic [pim_pkg::ORG_W-1:0]                 cfg_org_o,
-  output logic [pim_pkg::TIMING_W-1:0]              cfg_timing_o
+  output logic [pim_pkg::TIMING_W-1:0]              cfg_timing_o,
+  output logic [7:0]                                mode_cols_per_token_o
 );
 
   localparam int NBg      = PseudoChannels * Ranks * BankGroups;
   localparam int NBanks   = NBg * Banks;
-  localparam int Slots    = Columns / ColsPerToken;
-  localparam int ResWords = Banks * ColsPerToken * Lanes;
+  localparam int Slots    = Columns;  // dot result words at one column per token
+  localparam int AxpyWords = MaxColsPerToken * Lanes;  // one bank's axpy accumulators
+  localparam int ResWords = Banks * AxpyWords;
   localparam int ColW     = Lanes * 16;
+  localparam int MaxLog   = $clog2(MaxColsPerToken);
+  localparam int LanesLog = $clog2(Lanes);
 
-  if (Slots > ResWords || NBg > 256) begin : gen_bad_org
+  if (Slots > ResWords || NBg > 256 || (MaxColsPerToken & (MaxColsPerToken - 1)) != 0 ||
+      MaxLog >= (1 << pim_pkg::CPT_LOG2_W) || MaxColsPerToken > 128) begin : gen_bad_org
     pim_channel_error_unsupported_organisation u_error ();
   end
+
+  // ---- Head-dimension mode register --------------------------------------------------------------
+  logic [pim_pkg::CPT_LOG2_W-1:0] cpt_log2_q, mr_log2;
+  logic                           mr_ok;
+  always_comb begin
+    mr_ok   = 1'b0;
+    mr_log2 = '0;
+    for (int k = 0; k <= MaxLog; k++) begin
+      if (32'(mr_cols_per_token_i) == (32'd1 << k)) begin
+        mr_ok   = 1'b1;
+        mr_log2 = pim_pkg::CPT_LOG2_W'(k);
+      end
+    end
+  end
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      cpt_log2_q <= pim_pkg::CPT_LOG2_W'(MaxLog);
+    end else if (mr_we_i && mr_ok) begin
+      cpt_log2_q <= mr_log2;
+    end
+  end
+  assign mode_cols_per_token_o = 8'(32'd1 << cpt_log2_q);
 
   // ---- Timing checker --------------------------------------------------------------------------
   logic [pim_pkg::NUM_RULES-1:0] viol;
@@ -146,19 +186,20 @@ module pim_channel #(
 
   // ---- Bank groups -------------------------------------------------------------------------------
   logic [NBg-1:0]            grp_valid, grp_mode;
-  logic [NBg*Slots*32-1:0]   grp_dot;
+  logic [NBg*Slots*32-1:0]    grp_dot;
   logic [NBg*ResWords*32-1:0] grp_axpy;
 
   for (genvar g = 0; g < NBg; g++) begin : gen_group
     pim_bank_group #(
       .Banks        (Banks),
-      .Lanes        (Lanes),
-      .Slots        (Slots),
-      .ColsPerToken (ColsPerToken)
+      .Lanes           (Lanes),
+      .Columns         (Columns),
+      .MaxColsPerToken (MaxColsPerToken)
     ) u_group (
       .clk_i       (clk_i),
       .rst_ni      (rst_ni),
       .fmt_i       (fmt_i),
+      .cpt_log2_i  (cpt_log2_q),
       .mac_i       (bg_mac[g]),
       .wrgb_i      (bank_wrgb),
       .mvgb_i      (bg_mvgb[g]),
@@ -176,7 +217,10 @@ module pim_channel #(
   end
 
   // ---- Result path: the group whose MVSB reached its accumulate stage (at most one per cycle,
-  // since commands are one per cycle and every group has the same latency). --------------------
+  // since commands are one per cycle and every group has the same latency). An axpy result packs
+  // the banks' shares of the mode (cpt x Lanes words each, the first of each bank's MaxColsPerToken
+  // x Lanes accumulators) into dimension order: word w comes from bank w >> (LanesLog + cpt_log2),
+  // word w & (cpt x Lanes - 1) of its accumulators. ------------------------------------------------
   logic                  res_valid_q, res_mode_q;
   logic [7:0]            res_gbg_q;
   logic [ResWords*32-1:0] res_data_q;
@@ -194,7 +238,14 @@ module pim_channel #(
           res_gbg_q  <= 8'(g);
           res_mode_q <= grp_mode[g];
           if (grp_mode[g] == pim_pkg::MODE_AXPY) begin
-            res_data_q <= grp_axpy[ResWords*32*g +: ResWords*32];
+            res_data_q <= '0;
+            for (int w = 0; w < ResWords; w++) begin
+              if ((w >> (LanesLog + 32'(cpt_log2_q))) < Banks) begin
+                res_data_q[32*w +: 32] <= grp_axpy[ResWords*32*g + 32*(
+                    (w >> (LanesLog + 32'(cpt_log2_q))) * AxpyWords +
+                    (w & ((Lanes << cpt_log2_q) - 1))) +: 32];
+              end
+            end
           end else begin
             res_data_q                <= '0;
             res_data_q[Slots*32-1:0] <= grp_dot[Slots*32*g +: Slots*32];
@@ -209,7 +260,7 @@ module pim_channel #(
   assign res_gbg_o   = res_gbg_q;
   assign res_data_o  = res_data_q;
 
-  assign cfg_org_o = {32'(ColsPerToken), 32'(Rows), 32'(Columns), 32'(Lanes), 32'(Banks),
+  assign cfg_org_o = {32'(MaxColsPerToken), 32'(Rows), 32'(Columns), 32'(Lanes), 32'(Banks),
                       32'(BankGroups), 32'(Ranks), 32'(PseudoChannels)};
   assign cfg_timing_o = Timing;
 

@@ -310,9 +310,13 @@ package pim_pkg;
   localparam int ORG_LANES           = 4;
   localparam int ORG_COLUMNS         = 5;
   localparam int ORG_ROWS            = 6;
-  localparam int ORG_COLS_PER_TOKEN  = 7;
+  localparam int ORG_COLS_PER_TOKEN  = 7;  // MaxColsPerToken: the largest head dimension's
   localparam int ORG_N               = 8;
   localparam int ORG_W               = 32 * ORG_N;
+  // Head-dimension mode register (pim_channel mr_*): columns per token = 2^cpt_log2, run-time
+  // configuration within the build's MaxColsPerToken (docs/design.md section 2). CPT_LOG2_W
+  // bits hold log2(columns per token) in the banks.
+  localparam int CPT_LOG2_W = 3;
   // Timing-rule ids: bit positions of pim_timing_checker's error mask (= pim::Rule).
   localparam int RULE_RCD        = 0;
   localparam int RULE_RP         = 1;

@@ -1,6 +1,6 @@
 // The multi-rank test configuration of the channel: 2 pseudo-channels x 2 ranks x 2 bank groups
-// x 2 banks (8 global bank groups, 16 banks), 16 lanes, 32 columns, 128 rows, D = 128
-// (4 columns per token, 8 slots per BG-row), preset hbm3-pim (parameters in sim/CMakeLists.txt;
+// x 2 banks (8 global bank groups, 16 banks), 16 lanes, 32 columns, 128 rows, D = 64, 128 or
+// 256 at run time (2, 4 or 8 columns per token, MaxColsPerToken 8), preset hbm3-pim (parameters in sim/CMakeLists.txt;
 // the harness checks them against the model at construction). It exercises what the 1 x 1 small
 // channel cannot: pseudo-channel and rank decoding, the global bank-group order
 // (pch, rank, bg) of MACAB masks and results, and the per-rank nRRD / nFAW rules.
@@ -22,7 +22,7 @@ Org channel_2x2_org() {
 }
 
 std::unique_ptr<ChannelSim> make_channel_sim_2x2(const ChannelSimOptions& opt) {
-  return std::make_unique<detail::ChannelHarness<Vpim_channel_2x2>>(channel_2x2_org(), 128,
+  return std::make_unique<detail::ChannelHarness<Vpim_channel_2x2>>(channel_2x2_org(), opt.head_dim,
                                                                      timing_preset("hbm3-pim"), opt);
 }
 

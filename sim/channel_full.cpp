@@ -6,7 +6,7 @@
 namespace pim {
 
 std::unique_ptr<ChannelSim> make_channel_sim_full(const ChannelSimOptions& opt) {
-  return std::make_unique<detail::ChannelHarness<Vpim_channel_full>>(hbm3_pim_org(), 128, timing_preset("hbm3-pim"), opt);
+  return std::make_unique<detail::ChannelHarness<Vpim_channel_full>>(hbm3_pim_org(), opt.head_dim, timing_preset("hbm3-pim"), opt);
 }
 
 }  // namespace pim

@@ -7,7 +7,7 @@ namespace pim {
 bool have_channel_sim_full_npc() { return true; }
 
 std::unique_ptr<ChannelSim> make_channel_sim_full_npc(const ChannelSimOptions& opt) {
-  return std::make_unique<detail::ChannelHarness<Vpim_channel_full_npc>>(hbm3_pim_org(), 128,
+  return std::make_unique<detail::ChannelHarness<Vpim_channel_full_npc>>(hbm3_pim_org(), opt.head_dim,
                                                                           timing_preset("hbm3-pim-npc"), opt);
 }
 

@@ -65,6 +65,8 @@ class ChannelHarness final : public ChannelSim {
     m_->fmt_i = static_cast<unsigned>(opt.fmt);
     m_->refresh_check_i = timing_.refresh ? 1 : 0;
     m_->cmd_valid_i = 0;
+    m_->mr_we_i = 0;
+    m_->mr_cols_per_token_i = 0;
     m_->clk_i = 0;
     m_->rst_ni = 1;
     m_->eval();
@@ -79,6 +81,7 @@ class ChannelHarness final : public ChannelSim {
     m_->rst_ni = 1;
     m_->eval();
     check_config();
+    set_head_dim();
   }
 
   const Org& org() const override { return org_; }
@@ -165,7 +168,7 @@ class ChannelHarness final : public ChannelSim {
     return l;
   }
 
-  // The organisation and timing the C++ side uses (org_, head_dim_, timing_) must be the RTL
+  // The organisation and timing the C++ side uses (org_, timing_) must be the RTL
   // parameters the model was Verilated with (read back from cfg_org_o / cfg_timing_o, word k =
   // pim_pkg::ORG_* / T_*); throws std::logic_error naming the first field that differs.
   void check_config() const {
@@ -182,7 +185,6 @@ class ChannelHarness final : public ChannelSim {
     check("Org.lanes", org_.lanes, "Lanes", get_u32(o, 4));
     check("Org.columns", org_.columns, "Columns", get_u32(o, 5));
     check("Org.rows", org_.rows, "Rows", get_u32(o, 6));
-    check("cols_per_token(head_dim)", org_.cols_per_token(head_dim_), "ColsPerToken", get_u32(o, 7));
     const auto& t = m_->cfg_timing_o;
     const std::array<std::pair<const char*, unsigned>, 15> cpp{{
         {"nRCD", timing_.nRCD}, {"nRP", timing_.nRP}, {"nRAS", timing_.nRAS}, {"nRC", timing_.nRC},
@@ -193,6 +195,29 @@ class ChannelHarness final : public ChannelSim {
     for (unsigned k = 0; k < cpp.size(); ++k)
       check(fmt::format("Timing.{} (preset {})", cpp[k].first, timing_.name), cpp[k].second,
             fmt::format("Timing field {} ({})", k, cpp[k].first), get_u32(t, k));
+  }
+
+  // Initialisation after reset, before cycle 0: one clock with the head-dimension mode register
+  // written (columns per token), then the read-back. The build's largest columns per token is
+  // cfg_org_o word ORG_COLS_PER_TOKEN.
+  void set_head_dim() {
+    check_head_dim(head_dim_);
+    const unsigned cpt = org_.cols_per_token(head_dim_);
+    const unsigned max_cpt = get_u32(m_->cfg_org_o, 7);
+    if (cpt > max_cpt)
+      throw std::invalid_argument(fmt::format("head dimension {} needs {} columns per token; this channel build "
+                                              "serves at most {} (D <= {})",
+                                              head_dim_, cpt, max_cpt, max_cpt * org_.banks * org_.lanes));
+    m_->mr_we_i = 1;
+    m_->mr_cols_per_token_i = cpt;
+    m_->clk_i = 1;
+    m_->eval();
+    m_->clk_i = 0;
+    m_->mr_we_i = 0;
+    m_->eval();
+    if (m_->mode_cols_per_token_o != cpt)
+      throw std::logic_error(fmt::format("channel mode register: wrote {} columns per token (D = {}), read back {}",
+                                         cpt, head_dim_, static_cast<unsigned>(m_->mode_cols_per_token_o)));
   }
 
   void step(const Command* c, std::vector<MvsbResult>& out) {

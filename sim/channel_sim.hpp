@@ -2,17 +2,20 @@
 //
 // One Verilated library per configuration (organisation + timing preset are RTL parameters):
 //   make_channel_sim_small  1 pch x 1 rank x 2 bg x 4 banks, 16 lanes, 32 columns, 256 rows,
-//                           D = 128, hbm3-pim (tests; library starc_channel_small)
+//                           hbm3-pim (tests; library starc_channel_small)
 //   make_channel_sim_2x2    2 pch x 2 ranks x 2 bg x 2 banks, 16 lanes, 32 columns, 128 rows,
-//                           D = 128, hbm3-pim (tests of pseudo-channel/rank decoding; library
+//                           hbm3-pim (tests of pseudo-channel/rank decoding; library
 //                           starc_channel_2x2)
-//   make_channel_sim_full   2 x 2 x 4 x 4, 16 lanes, 32 columns, 16384 rows, D = 128,
-//                           hbm3-pim (library starc_channel_full)
+//   make_channel_sim_full   2 x 2 x 4 x 4, 16 lanes, 32 columns, 16384 rows, hbm3-pim
+//                           (library starc_channel_full)
 //   make_channel_sim_full_npc  the same with hbm3-pim-npc (library starc_channel_full_npc; built
 //                           only with `make NPC=1`, see have_channel_sim_full_npc)
-// Every harness checks at construction that the organisation, head dimension (columns per
-// token) and timing it is given are the parameters the model was Verilated with
-// (std::logic_error naming the field otherwise). The harness owns the VerilatedContext (X
+// Every build serves the head dimensions D = 64, 128 and 256 (ChannelSimOptions::head_dim, a
+// run-time mode: the harness writes the RTL's head-dimension mode register after reset and reads
+// it back). Every harness checks at construction that the organisation and timing it is given
+// are the parameters the model was Verilated with (std::logic_error naming the field otherwise)
+// and that the head dimension is one the build serves (std::invalid_argument naming it
+// otherwise). The harness owns the VerilatedContext (X
 // randomisation with a seed: randReset(2)), clock and reset, the cycle counter (cycle 0 = first cycle after reset = trace cycle 0), the DRAM array
 // model, and an FST writer when a wave file is given.
 #pragma once
@@ -39,6 +42,10 @@ struct ChannelSimOptions {
   // Refresh on (REFABs issued, the nREFI schedule checked: the RTL's refresh_check_i mode bit)
   // or off (`--refresh off`, for comparison); the harness's timing() carries it.
   bool refresh = true;
+  // Head dimension D, one of pim::kHeadDims (contracts/pim_org.hpp): written to the channel's
+  // mode register at initialisation (columns per token D / (banks x lanes), docs/design.md
+  // section 2).
+  unsigned head_dim = 128;
 };
 
 class ChannelSim {
@@ -66,7 +73,8 @@ class ChannelSim {
 };
 
 std::unique_ptr<ChannelSim> make_channel_sim_small(const ChannelSimOptions& opt);
-// The small model with the organisation, head dimension and timing the caller assumes; like
+// The small model with the organisation, head dimension (this one, not opt.head_dim) and timing
+// the caller assumes; like
 // every factory, throws std::logic_error naming the field when they are not the model's RTL
 // parameters (the harness reads them back from the model at construction).
 std::unique_ptr<ChannelSim> make_channel_sim_small(const Org& org, unsigned head_dim, const Timing& timing,

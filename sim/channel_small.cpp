@@ -1,5 +1,5 @@
 // The test configuration of the channel: 1 pch x 1 rank x 2 bank groups x 4 banks, 16 lanes,
-// 32 columns, 256 rows, D = 128, preset hbm3-pim (parameters in sim/CMakeLists.txt; the harness
+// 32 columns, 256 rows, D = 64, 128 or 256 at run time (MaxColsPerToken 4), preset hbm3-pim (parameters in sim/CMakeLists.txt; the harness
 // checks them against the model at construction).
 #include "Vpim_channel_small.h"
 #include "sim/channel_harness_impl.hpp"
@@ -19,7 +19,7 @@ Org small_channel_org() {
 }
 
 std::unique_ptr<ChannelSim> make_channel_sim_small(const ChannelSimOptions& opt) {
-  return make_channel_sim_small(small_channel_org(), 128, timing_preset("hbm3-pim"), opt);
+  return make_channel_sim_small(small_channel_org(), opt.head_dim, timing_preset("hbm3-pim"), opt);
 }
 
 std::unique_ptr<ChannelSim> make_channel_sim_small(const Org& org, unsigned head_dim, const Timing& timing,

@@ -121,9 +121,9 @@ DecodeCosim::DecodeCosim(ChannelSim& channel, CentroidMatchHarness* cmatch,
     throw starc::InputError("head", fmt::format("{} but the KV source has {} heads", cfg.head, kv.heads.size()));
   const starc::KvHead& h = kv.heads[cfg.head];
   if (static_cast<unsigned>(h.keys.cols()) != channel.head_dim())
-    throw starc::InputError("head_dim", fmt::format("the KV head dimension is {}, the RTL channel "
-                                            "is built for D = {}",
-                                            h.keys.cols(), channel.head_dim()));
+    throw starc::InputError("head_dim", fmt::format("the KV head dimension is {}, the RTL channel's "
+                                                    "head-dimension mode register was set to D = {}",
+                                                    h.keys.cols(), channel.head_dim()));
   if (h.queries.rows() == 0 || h.queries.rows() >= h.keys.rows())
     throw std::invalid_argument(fmt::format("KV source: {} queries for {} tokens", h.queries.rows(), h.keys.rows()));
   starc::validate(cfg.striped);

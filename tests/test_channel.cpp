@@ -210,9 +210,10 @@ TEST(Channel, DenseHeadBf16BitExact) {
   std::printf("bf16: rel error %.3g\n", rep.output_rel_error);
 }
 
-// The harness checks the organisation, head dimension and timing the C++ side uses against the
-// model's RTL parameters: the right ones construct; each wrong field throws std::logic_error
-// naming it.
+// The harness checks the organisation and timing the C++ side uses against the model's RTL
+// parameters and the head dimension against the set the channel serves: the right ones
+// construct; each wrong field throws std::logic_error (std::invalid_argument for the head
+// dimension) naming it.
 TEST(Channel, HarnessRejectsAnOrgOrTimingThatIsNotTheModels) {
   const pim::Org org = pim::small_channel_org();
   const pim::Timing hbm3 = pim::timing_preset("hbm3-pim");
@@ -234,7 +235,11 @@ TEST(Channel, HarnessRejectsAnOrgOrTimingThatIsNotTheModels) {
   wrong = org;
   wrong.lanes = 8;
   expect_rejected(wrong, 128, hbm3, "Org.lanes");
-  expect_rejected(org, 64, hbm3, "cols_per_token");
+  // Every build serves D = 64, 128 and 256 (the mode register); others are refused by name.
+  EXPECT_NO_THROW(pim::make_channel_sim_small(org, 64, hbm3, {}));
+  EXPECT_NO_THROW(pim::make_channel_sim_small(org, 256, hbm3, {}));
+  expect_rejected(org, 512, hbm3, "head dimension 512");
+  expect_rejected(org, 192, hbm3, "head dimension 192");
   expect_rejected(org, 128, pim::timing_preset("hbm3-pim-npc"), "Timing.nCCDAB");
   pim::Timing t = hbm3;
   t.nFAW = 40;

@@ -649,3 +649,16 @@ TEST(Synthetic, SavedAsTraceLoadsBackIdentically) {
     EXPECT_EQ(starc::read_npy(dir / "k.npy").shape, (std::vector<std::size_t>{3, 300, 128}));
   }
 }
+
+// The PIM channel serves D = 64, 128 and 256 (its head-dimension mode register, docs/design.md
+// section 2): anything else is refused naming --head-dim, or --kv DIR when the D is the trace's.
+TEST(KvOptions, ChannelHeadDimensionIsOneOfThreeNamingTheFlagOrTheTrace) {
+  KvOptions synthetic;
+  for (unsigned d : {64u, 128u, 256u}) EXPECT_NO_THROW(starc::check_channel_head_dim(synthetic, d));
+  expect_error([&] { starc::check_channel_head_dim(synthetic, 192); }, {"--head-dim", "192", "64, 128 or 256"});
+  KvOptions trace;
+  trace.kv_dir = "traces/gpt2";
+  expect_error([&] { starc::check_channel_head_dim(trace, 96); }, {"--kv traces/gpt2", "96"});
+  trace.head_dim = 32;
+  expect_error([&] { starc::check_channel_head_dim(trace, 32); }, {"--head-dim", "32"});
+}
