@@ -42,7 +42,8 @@ const char* fmt_text(pim::Fmt f) { return f == pim::Fmt::fp16 ? "fp16" : "bf16";
 // precision (fp16 probabilities: 2^-11 relative each, bf16 2^-8: bounds as in test_channel).
 // Catches (planted) a slot decode that ignores the mode register (`col32 >> 1` in pim_bank:
 // D = 64 and 256 mismatch) and an axpy result packed for one D only (the banks' accumulators
-// side by side, as before the mode register: D = 64 and 128 mismatch in the value phase).
+// side by side, as before the mode register: D = 64 and 128 mismatch in the value phase); a
+// mode register that ignores its write fails every test here through the harness's read-back.
 void dense_at_every_d(Factory make) {
   for (const pim::Fmt fmt : {pim::Fmt::fp16, pim::Fmt::bf16}) {
     std::map<unsigned, std::uint64_t> cycles;
