@@ -45,9 +45,9 @@ RUN = ["run", "--context", "16384", "--steps", "1", "--budget", "1024", "--polic
 UNITS = {
     "pim_bank": {
         "scope": "gen_bank[0].u_bank", "wave": "channel", "params": [],
-        "inputs": [("fmt_i", 1), ("mac_i", 1), ("wrgb_i", 1), ("mvgb_i", 1), ("mvsb_i", 1), ("mode_i", 1),
+        "inputs": [("fmt_i", 1), ("cpt_log2_i", 3), ("mac_i", 1), ("wrgb_i", 1), ("mvgb_i", 1), ("mvsb_i", 1), ("mode_i", 1),
                    ("col_i", 8), ("data_i", 256), ("col_data_i", 256)],
-        "outputs": [("col_req_o", 1), ("snap_o", 1), ("snap_mode_o", 1), ("acc_dot_o", 512), ("acc_axpy_o", 1024)],
+        "outputs": [("col_req_o", 1), ("snap_o", 1), ("snap_mode_o", 1), ("acc_dot_o", 1024), ("acc_axpy_o", 2048)],
     },
     "centroid_match": {
         "scope": "centroid_match", "wave": "cmatch", "params": [],
