@@ -1,0 +1,28 @@
+// What the `starcsim sweep` subcommands share (docs/design.md section 14): reading the manifest
+// named by --manifest, the output directory (--out, default the manifest's directory) and the
+// commit check.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "host/sweep_manifest.hpp"
+
+namespace starc::cli {
+
+struct SweepFlags {
+  std::string manifest;
+  std::string out;          // empty: the manifest's directory
+  bool any_commit = false;  // run a manifest planned by another commit
+};
+
+// The manifest's points; errors name --manifest.
+std::vector<sweep::SweepPoint> load_manifest(const SweepFlags& f);
+
+// --out, or the manifest's directory.
+std::string sweep_out_dir(const SweepFlags& f);
+
+// Refuses points planned by a commit other than this binary's, unless --any-commit.
+void check_commit(const std::vector<sweep::SweepPoint>& points, const SweepFlags& f);
+
+}  // namespace starc::cli
