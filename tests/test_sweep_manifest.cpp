@@ -5,10 +5,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <cstdio>
 #include <string>
+#include <thread>
 
 #include "host/sweep_manifest.hpp"
 #include "host/sweep_merge.hpp"
+#include "cli/progress.hpp"
 
 namespace {
 
@@ -190,6 +193,35 @@ TEST_F(SweepMergeDirs, RefusesPointsWithOtherColumns) {
   finish(1, "x,z\n1,2\n");
   EXPECT_NE(merge_error().find("point 1:"), std::string::npos);
   EXPECT_NE(merge_error().find("columns other than point 0's"), std::string::npos);
+}
+
+}  // namespace
+
+namespace {
+
+// The progress line (cli/progress.hpp): its text, and silence on a stream that is not a terminal.
+TEST(SweepProgress, TextAndSilenceOffTerminal) {
+  EXPECT_EQ(starc::cli::progress_text("points", 3, 16, 1, 2, 42.0),
+            "3/16 points, 1 failed, 2 running, 0:42 elapsed, ~3:02 left");
+  EXPECT_EQ(starc::cli::progress_text("points", 16, 16, 0, 0, 3725.0), "16/16 points, 1:02:05 elapsed");
+  // The same updates drawn on a stream forced on (so the test can see drawing), then on a file.
+  for (const bool force : {true, false}) {
+    std::FILE* f = std::tmpfile();
+    ASSERT_NE(f, nullptr);
+    {
+      starc::cli::Progress p("points", 4, f, force, std::chrono::milliseconds(0));
+      EXPECT_EQ(p.enabled(), force);
+      p.update(1, 0, 1);
+      std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    }
+    std::fflush(f);
+    const long written = std::ftell(f);
+    if (force)
+      EXPECT_GT(written, 0L);
+    else
+      EXPECT_EQ(written, 0L);
+    std::fclose(f);
+  }
 }
 
 }  // namespace
