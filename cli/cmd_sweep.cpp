@@ -2,6 +2,7 @@
 // subcommand from a manifest, one point per line, run by index here, in a local process pool or
 // as a Slurm job array (scripts/slurm/), then merged into one CSV and one JSON
 // (docs/design.md section 14).
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -10,6 +11,7 @@
 #include <stdexcept>
 
 #include <fmt/core.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/build_commit.hpp"
 #include "cli/commands.hpp"
@@ -137,6 +139,22 @@ void status(const SweepFlags& f) {
   const std::string out = sweep_out_dir(f);
   const auto s = sweep::sweep_status(points, out);
   fmt::print("sweep status: {} (in {})\n", s.summary(points.size()), out);
+  // The measured time per point (point.json of every point done): what a sweep's size costs.
+  double wall = 0, cpu = 0, wall_max = 0;
+  std::size_t timed = 0;
+  for (auto i : s.done) {
+    std::ifstream in(fs::path(sweep::point_dir(out, i)) / "point.json");
+    const auto j = nlohmann::json::parse(in, nullptr, false);
+    if (j.is_discarded() || !j.contains("wall_seconds") || !j.contains("cpu_seconds")) continue;
+    wall += j["wall_seconds"].get<double>();
+    cpu += j["cpu_seconds"].get<double>();
+    wall_max = std::max(wall_max, j["wall_seconds"].get<double>());
+    ++timed;
+  }
+  if (timed != 0)
+    fmt::print("  time per done point ({} timed): wall {:.2f} s mean, {:.2f} s max; CPU {:.2f} s mean; all {} points at that "
+               "mean CPU time: {:.1f} CPU-hours\n",
+               timed, wall / timed, wall_max, cpu / timed, points.size(), cpu / timed * points.size() / 3600.0);
   for (std::size_t k = 0; k < s.failed.size() && k < 10; ++k)
     fmt::print("  point {}: {}\n", s.failed[k], sweep::point_status(out, s.failed[k]).detail);
 }

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -68,9 +69,10 @@ std::string last_line(const std::string& s) {
   return s.substr(start == std::string::npos ? 0 : start + 1, end + 1 - (start == std::string::npos ? 0 : start + 1));
 }
 
-// Runs `exe argv...` with stdout and stderr into files; returns the wait status.
+// Runs `exe argv...` with stdout and stderr into files; returns the wait status and sets
+// `cpu_seconds` to the child's user + system time.
 int spawn_and_wait(const std::string& exe, const std::vector<std::string>& args, const fs::path& out_file,
-                   const fs::path& err_file) {
+                   const fs::path& err_file, double& cpu_seconds) {
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -86,8 +88,11 @@ int spawn_and_wait(const std::string& exe, const std::vector<std::string>& args,
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0) throw std::runtime_error(fmt::format("sweep: cannot start '{}' (error {})", exe, rc));
   int status = 0;
-  while (waitpid(pid, &status, 0) < 0)
-    if (errno != EINTR) throw std::runtime_error("sweep: waitpid failed");
+  rusage ru{};
+  while (wait4(pid, &status, 0, &ru) < 0)
+    if (errno != EINTR) throw std::runtime_error("sweep: wait4 failed");
+  cpu_seconds = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
   return status;
 }
 
@@ -160,8 +165,9 @@ PointOutcome run_point(const sweep::SweepPoint& p, const PointRunOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::string started = utc_now();
   int wstatus = 0;
+  double cpu_seconds = 0;
   try {
-    wstatus = spawn_and_wait(self_exe(), argv, staging / "stdout.txt", staging / "stderr.txt");
+    wstatus = spawn_and_wait(self_exe(), argv, staging / "stdout.txt", staging / "stderr.txt", cpu_seconds);
   } catch (...) {
     fs::remove_all(staging, ec);
     throw;
@@ -184,6 +190,7 @@ PointOutcome run_point(const sweep::SweepPoint& p, const PointRunOptions& o) {
   info["failure"] = failure;
   info["started_utc"] = started;
   info["wall_seconds"] = r.wall_seconds;
+  info["cpu_seconds"] = cpu_seconds;
   info["host"] = host_name();
   info["binary_commit"] = build_commit();
   for (const char* var : {"SLURM_JOB_ID", "SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID"})

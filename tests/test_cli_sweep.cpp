@@ -58,6 +58,8 @@ TEST_F(SweepCli, RunWritesPointDirectoryWithDoneMarker) {
   const auto info = nlohmann::json::parse(slurp(point(1) + "/point.json"));
   EXPECT_EQ(info["exit_status"], 0);
   EXPECT_EQ(info["point"]["seed"], 2);
+  EXPECT_GT(info["cpu_seconds"].get<double>(), 0.0);
+  EXPECT_GE(info["wall_seconds"].get<double>(), 0.0);
   EXPECT_FALSE(fs::exists(point(0)));
   // Nothing left behind but the point directories (no staging directory).
   int entries = 0;
@@ -152,6 +154,7 @@ TEST_F(SweepCli, LocalThenMergeGivesOneCsvAndOneJson) {
   const auto j = nlohmann::json::parse(slurp(dir_ + "/sweep.json"));
   ASSERT_EQ(j["points"].size(), 4u);
   EXPECT_EQ(j["points"][3]["result"]["run"]["context"], 512);
+  EXPECT_NE(sweep("status").out.find("time per done point (4 timed)"), std::string::npos);
 }
 
 TEST_F(SweepCli, RefusesBadPlansAndMissingInputs) {
