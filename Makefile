@@ -108,7 +108,7 @@ MUTANTS ?= 25
 mutate: xsim
 	@python3 scripts/mutate.py $(BUILD) --per-unit $(MUTANTS)
 
-# Sweeps (issue 13; README "Sweeps", docs/design.md section 14). `make slurm-check`: a one-node
+# Sweeps (issue 13; README "Sweeps", docs/design.md section 15). `make slurm-check`: a one-node
 # Slurm started here (scripts/slurm/start.sh: auth/none, no munge, no cgroups), the 4-point
 # sweeps/small.json submitted as a job array, merged, compared with the same sweep run by
 # `sweep local`, daemons stopped (also on failure). ~15 s. Needs root (CI is) and slurm-wlm.

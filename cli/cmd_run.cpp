@@ -201,7 +201,7 @@ void run(RunArgs a) {
     info.context = static_cast<unsigned>(head.keys.rows());
     info.steps = static_cast<unsigned>(head.queries.rows());
     info.head_kind = head.kind;
-    // A line on a terminal only (docs/design.md section 14): policies finished, elapsed, left.
+    // A line on a terminal only (docs/design.md section 15): policies finished, elapsed, left.
     Progress progress(fmt::format("policies ({} step{} each)", info.steps, info.steps == 1 ? "" : "s"), policies.size());
     for (const auto& p : policies) {
       progress.update(stats.size(), 0, 1);

@@ -1,7 +1,7 @@
 // starcsim sweep plan|run|merge|status (and local, cmd_sweep_local.cpp): many runs of one
 // subcommand from a manifest, one point per line, run by index here, in a local process pool or
 // as a Slurm job array (scripts/slurm/), then merged into one CSV and one JSON
-// (docs/design.md section 14).
+// (docs/design.md section 15).
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -171,7 +171,7 @@ void add_manifest_flags(CLI::App& cmd, SweepFlags& f, bool commit_flag) {
 void add_sweep_command(CLI::App& app) {
   CLI::App* sw = app.add_subcommand(
       "sweep", "many runs of one subcommand: plan a manifest from a grid spec, run its points by index (Slurm "
-               "array) or on all cores, merge them into one CSV and one JSON (docs/design.md section 14)");
+               "array) or on all cores, merge them into one CSV and one JSON (docs/design.md section 15)");
   sw->require_subcommand(1);
 
   auto pa = std::make_shared<PlanArgs>();

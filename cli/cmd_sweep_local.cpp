@@ -1,6 +1,6 @@
 // starcsim sweep local: every point of a manifest that is not done, N at a time on this
 // machine (a pool of threads, each running one point's process, cli/sweep_runner.hpp), with a
-// progress line on a terminal (docs/design.md section 14). The same point runner as `sweep run`
+// progress line on a terminal (docs/design.md section 15). The same point runner as `sweep run`
 // and the Slurm array, so a local sweep and an array sweep write the same point directories.
 #include <atomic>
 #include <chrono>

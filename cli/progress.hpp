@@ -1,4 +1,4 @@
-// A progress line on a terminal (docs/design.md section 14): units finished of a total,
+// A progress line on a terminal (docs/design.md section 15): units finished of a total,
 // failures, units running, elapsed and estimated remaining time, redrawn in place four times a
 // second by a thread of its own (so the clock moves while a long unit runs), first drawn once a
 // run has taken two seconds; nothing at all when the stream is not a terminal (a log file, a

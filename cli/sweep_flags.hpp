@@ -1,4 +1,4 @@
-// What the `starcsim sweep` subcommands share (docs/design.md section 14): reading the manifest
+// What the `starcsim sweep` subcommands share (docs/design.md section 15): reading the manifest
 // named by --manifest, the output directory (--out, default the manifest's directory) and the
 // commit check.
 #pragma once

@@ -1,4 +1,4 @@
-// Runs one sweep point (docs/design.md section 14): the point's starcsim subcommand, as a child
+// Runs one sweep point (docs/design.md section 15): the point's starcsim subcommand, as a child
 // process of this binary, with --json/--csv into a staging directory next to OUT/point-I; the
 // staging directory gets the `done` (or `failed`) marker and is then renamed into place, so
 // OUT/point-I is either absent, a finished failure or a finished success, never half-written.

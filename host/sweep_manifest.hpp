@@ -1,4 +1,4 @@
-// Sweeps (docs/design.md section 14): a grid spec expands into a manifest, one point per line,
+// Sweeps (docs/design.md section 15): a grid spec expands into a manifest, one point per line,
 // each point one run of a starcsim subcommand. This file holds the spec and the manifest: their
 // formats, validation and expansion; nothing here runs a process or knows a flag of the sweep
 // command itself (cli/cmd_sweep.cpp does).

@@ -1,4 +1,4 @@
-// Sweep points on disk and their merge (docs/design.md section 14). A point's directory
+// Sweep points on disk and their merge (docs/design.md section 15). A point's directory
 // `OUT/point-I/` holds what its run wrote: result.json and result.csv (the outputs it asked
 // for), stdout.txt, stderr.txt, point.json (its manifest line, exit status, wall time, host,
 // Slurm ids) and one marker: `done` after success, `failed` (one line: why) otherwise. The

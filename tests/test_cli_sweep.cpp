@@ -1,4 +1,4 @@
-// starcsim sweep plan|run|local|merge|status through the binary (docs/design.md section 14):
+// starcsim sweep plan|run|local|merge|status through the binary (docs/design.md section 15):
 // a point runs into OUT/point-I with a done marker, is skipped once done, is only described by
 // --dry-run, takes its index from SLURM_ARRAY_TASK_ID, is refused when planned at another
 // commit; a failing point leaves a `failed` marker that merge names; local runs every point.

@@ -1,5 +1,5 @@
 // Sweep specs, manifests and merges (host/sweep_manifest.hpp, host/sweep_merge.hpp;
-// docs/design.md section 14): expansion order and substitution, every malformed input refused
+// docs/design.md section 15): expansion order and substitution, every malformed input refused
 // with a message naming the file and line, and a merge that refuses missing or failed points.
 #include <gtest/gtest.h>
 

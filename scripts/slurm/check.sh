@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make slurm-check` (docs/design.md section 14): the Slurm path of a sweep end to end on this
+# `make slurm-check` (docs/design.md section 15): the Slurm path of a sweep end to end on this
 # machine. Starts a one-node Slurm (start.sh) in a temporary directory, plans SPEC (default
 # sweeps/small.json: 4 points of `starcsim run --channel small`), submits it as one job array
 # (submit.sh -> sweep_array.sbatch -> `starcsim sweep run`, index from SLURM_ARRAY_TASK_ID),

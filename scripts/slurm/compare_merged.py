@@ -3,7 +3,7 @@
 A.json with B.json value for value except the keys named by --ignore (default: wall_seconds,
 the host wall-clock times each run measures of itself: they differ between any two runs of the
 same point, whatever ran them). Prints what it compared and exits 1 on the first difference.
-docs/design.md section 14."""
+docs/design.md section 15."""
 import argparse
 import json
 import sys

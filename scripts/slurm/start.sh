@@ -5,7 +5,7 @@
 # on), starts both daemons in the foreground mode (-D) as background processes, records their
 # pids in STATE_DIR/pids, and waits (at most 60 s) until the node is idle. Clients use it with
 # `export SLURM_CONF=STATE_DIR/slurm.conf`. scripts/slurm/stop.sh STATE_DIR stops exactly these
-# daemons. docs/design.md section 14.
+# daemons. docs/design.md section 15.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 state="${1:?usage: start.sh STATE_DIR}"

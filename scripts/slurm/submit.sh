@@ -2,7 +2,7 @@
 # Submits every point of a sweep manifest as one Slurm job array and prints the job id:
 #   scripts/slurm/submit.sh MANIFEST OUT_DIR [sbatch flags...]
 # STARCSIM (default: starcsim on PATH) is passed to the job; the array runs
-# scripts/slurm/sweep_array.sbatch, one task per manifest line (docs/design.md section 14).
+# scripts/slurm/sweep_array.sbatch, one task per manifest line (docs/design.md section 15).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 manifest="${1:?usage: submit.sh MANIFEST OUT_DIR [sbatch flags]}"
