@@ -86,20 +86,23 @@ struct RunArgs {
 };
 
 void run(const RunArgs& a) {
-  const auto points = load_manifest(a.sweep);
-  std::size_t index = 0;
+  std::string index_text, index_source = "--index";
   if (!a.index.empty()) {
-    index = sweep::parse_index(a.index, points.size(), "--index");
+    index_text = a.index;
   } else if (const char* task = std::getenv("SLURM_ARRAY_TASK_ID")) {
-    index = sweep::parse_index(task, points.size(), "SLURM_ARRAY_TASK_ID");
+    index_text = task;
+    index_source = "SLURM_ARRAY_TASK_ID";
   } else {
     throw std::invalid_argument("--index: not given and SLURM_ARRAY_TASK_ID is not set");
   }
-  check_commit(points, a.sweep);
+  // Only this point's line (and line 1) is parsed: a task of a large array need not read all.
+  const auto entry = load_manifest_point(a.sweep, index_text, index_source);
+  const std::size_t index = entry.point.index;
+  check_commit({entry.point}, a.sweep);
   const std::string out = sweep_out_dir(a.sweep);
   check_output_new_dir("--out", out);
   if (!a.dry_run) fs::create_directories(out);
-  const auto r = run_point(points[index], {out, a.force, a.dry_run});
+  const auto r = run_point(entry.point, {out, a.force, a.dry_run});
   fmt::print("sweep run: {}\n", r.message);
   if (r.kind == PointOutcome::Kind::failed) throw std::runtime_error(fmt::format("sweep run: point {} failed", index));
 }

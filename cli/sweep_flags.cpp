@@ -11,17 +11,37 @@
 
 namespace starc::cli {
 
-std::vector<sweep::SweepPoint> load_manifest(const SweepFlags& f) {
+namespace {
+
+std::string manifest_text(const SweepFlags& f) {
   if (f.manifest.empty()) throw std::invalid_argument("--manifest: required");
   if (!std::filesystem::is_regular_file(f.manifest))
     throw std::invalid_argument(fmt::format("--manifest: '{}' is not a file", f.manifest));
   std::ifstream in(f.manifest, std::ios::binary);
   if (!in) throw std::invalid_argument(fmt::format("--manifest: cannot read '{}'", f.manifest));
-  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+}  // namespace
+
+std::vector<sweep::SweepPoint> load_manifest(const SweepFlags& f) {
+  const std::string text = manifest_text(f);
   try {
     return sweep::parse_manifest(text, f.manifest);
   } catch (const std::invalid_argument& e) {
     throw std::invalid_argument(fmt::format("--manifest: {}", e.what()));
+  }
+}
+
+sweep::ManifestEntry load_manifest_point(const SweepFlags& f, const std::string& index_text,
+                                         const std::string& index_source) {
+  const std::string text = manifest_text(f);
+  try {
+    return sweep::parse_manifest_point(text, f.manifest, index_text, index_source);
+  } catch (const std::invalid_argument& e) {
+    const std::string msg = e.what();
+    if (msg.rfind(index_source + ":", 0) == 0) throw;  // the index's own error names it
+    throw std::invalid_argument(fmt::format("--manifest: {}", msg));
   }
 }
 

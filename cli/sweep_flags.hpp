@@ -19,6 +19,11 @@ struct SweepFlags {
 // The manifest's points; errors name --manifest.
 std::vector<sweep::SweepPoint> load_manifest(const SweepFlags& f);
 
+// One point (sweep run): the index from `index_text`, named `index_source` in errors
+// (--index or SLURM_ARRAY_TASK_ID); only that line and line 1 are parsed.
+sweep::ManifestEntry load_manifest_point(const SweepFlags& f, const std::string& index_text,
+                                         const std::string& index_source);
+
 // --out, or the manifest's directory.
 std::string sweep_out_dir(const SweepFlags& f);
 

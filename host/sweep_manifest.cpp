@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
-#include <sstream>
 #include <stdexcept>
+#include <string_view>
 
 #include <fmt/core.h>
 
@@ -226,69 +226,104 @@ std::string manifest_text(const std::vector<SweepPoint>& points) {
   return text;
 }
 
-std::vector<SweepPoint> parse_manifest(const std::string& text, const std::string& source) {
+namespace {
+
+// One manifest line, `number` from 1, checked to hold point `number - 1`.
+SweepPoint parse_line(const std::string& line, std::size_t number, const std::string& source) {
   static const std::vector<std::string> kKeys{"index", "command", "args", "params", "seed", "outputs", "commit"};
+  const std::string where = fmt::format("{}:{}", source, number);
+  if (line.empty()) fail(where, "empty line");
+  ordered_json j;
+  try {
+    j = ordered_json::parse(line);
+  } catch (const nlohmann::json::parse_error& e) {
+    fail(where, fmt::format("not JSON ({})", e.what()));
+  }
+  if (!j.is_object()) fail(where, "not a JSON object");
+  for (const auto& k : kKeys)
+    if (!j.contains(k)) fail(where, fmt::format("missing key '{}'", k));
+  if (j.size() != kKeys.size())
+    for (const auto& [k, v] : j.items())
+      if (std::find(kKeys.begin(), kKeys.end(), k) == kKeys.end()) fail(where, fmt::format("unknown key '{}'", k));
+  SweepPoint p;
+  if (!j["index"].is_number_unsigned() || j["index"].get<std::uint64_t>() != number - 1)
+    fail(where, fmt::format("index {} (expected {}: one line per point, in order)", j["index"].dump(), number - 1));
+  p.index = number - 1;
+  if (!j["command"].is_string()) fail(where, "command: not a string");
+  p.command = j["command"].get<std::string>();
+  p.args = string_array(j["args"], "args", where);
+  check_command(p.command, p.args, where);
+  for (const auto& a : p.args)
+    for (const auto& n : placeholders(a, where))
+      if (n != "dir") fail(where, fmt::format("args: placeholder {{{}}} left unsubstituted", n));
+  if (!j["params"].is_object()) fail(where, "params: not an object");
+  for (const auto& [k, v] : j["params"].items())
+    if (!valid_name(k) || !(v.is_string() || v.is_number() || v.is_boolean()))
+      fail(where, fmt::format("params: '{}': {} (a name and a string, number or boolean)", k, v.dump()));
+  p.params = j["params"];
+  if (j["seed"].is_null()) {
+  } else if (j["seed"].is_number_unsigned()) {
+    p.seed = j["seed"].get<std::uint64_t>();
+  } else {
+    fail(where, fmt::format("seed: {} (a non-negative integer or null)", j["seed"].dump()));
+  }
+  p.outputs = string_array(j["outputs"], "outputs", where);
+  check_outputs(p.outputs, where);
+  if (!j["commit"].is_string() || j["commit"].get<std::string>().empty()) fail(where, "commit: not a non-empty string");
+  p.commit = j["commit"].get<std::string>();
+  return p;
+}
+
+// A point that must agree with line 1's in commit, command, outputs, seed presence, parameters.
+void check_like_first(const SweepPoint& p, const SweepPoint& first, const std::string& source) {
+  const std::string where = fmt::format("{}:{}", source, p.index + 1);
+  if (p.commit != first.commit) fail(where, fmt::format("commit {} differs from line 1's {}", p.commit, first.commit));
+  if (p.command != first.command) fail(where, fmt::format("command '{}' differs from line 1's '{}'", p.command, first.command));
+  if (p.outputs != first.outputs) fail(where, "outputs differ from line 1's");
+  if (p.seed.has_value() != first.seed.has_value()) fail(where, "seed: null on some lines only");
+  std::vector<std::string> a, b;
+  for (const auto& [k, v] : p.params.items()) a.push_back(k);
+  for (const auto& [k, v] : first.params.items()) b.push_back(k);
+  if (a != b) fail(where, "params: names differ from line 1's");
+}
+
+// The lines of a manifest (a last line without its newline counts).
+std::vector<std::string_view> manifest_lines(const std::string& text) {
+  std::vector<std::string_view> lines;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const auto nl = text.find('\n', pos);
+    const auto end = nl == std::string::npos ? text.size() : nl;
+    lines.emplace_back(text.data() + pos, end - pos);
+    pos = end + 1;
+  }
+  return lines;
+}
+
+}  // namespace
+
+std::vector<SweepPoint> parse_manifest(const std::string& text, const std::string& source) {
   std::vector<SweepPoint> points;
-  std::istringstream in(text);
-  std::string line;
-  std::size_t number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    const std::string where = fmt::format("{}:{}", source, number);
-    if (line.empty()) fail(where, "empty line");
-    ordered_json j;
-    try {
-      j = ordered_json::parse(line);
-    } catch (const nlohmann::json::parse_error& e) {
-      fail(where, fmt::format("not JSON ({})", e.what()));
-    }
-    if (!j.is_object()) fail(where, "not a JSON object");
-    for (const auto& k : kKeys)
-      if (!j.contains(k)) fail(where, fmt::format("missing key '{}'", k));
-    if (j.size() != kKeys.size())
-      for (const auto& [k, v] : j.items())
-        if (std::find(kKeys.begin(), kKeys.end(), k) == kKeys.end()) fail(where, fmt::format("unknown key '{}'", k));
-    SweepPoint p;
-    if (!j["index"].is_number_unsigned() || j["index"].get<std::uint64_t>() != points.size())
-      fail(where, fmt::format("index {} (expected {}: one line per point, in order)", j["index"].dump(), points.size()));
-    p.index = points.size();
-    if (!j["command"].is_string()) fail(where, "command: not a string");
-    p.command = j["command"].get<std::string>();
-    p.args = string_array(j["args"], "args", where);
-    check_command(p.command, p.args, where);
-    for (const auto& a : p.args)
-      for (const auto& n : placeholders(a, where))
-        if (n != "dir") fail(where, fmt::format("args: placeholder {{{}}} left unsubstituted", n));
-    if (!j["params"].is_object()) fail(where, "params: not an object");
-    for (const auto& [k, v] : j["params"].items())
-      if (!valid_name(k) || !(v.is_string() || v.is_number() || v.is_boolean()))
-        fail(where, fmt::format("params: '{}': {} (a name and a string, number or boolean)", k, v.dump()));
-    p.params = j["params"];
-    if (j["seed"].is_null()) {
-    } else if (j["seed"].is_number_unsigned()) {
-      p.seed = j["seed"].get<std::uint64_t>();
-    } else {
-      fail(where, fmt::format("seed: {} (a non-negative integer or null)", j["seed"].dump()));
-    }
-    p.outputs = string_array(j["outputs"], "outputs", where);
-    check_outputs(p.outputs, where);
-    if (!j["commit"].is_string() || j["commit"].get<std::string>().empty()) fail(where, "commit: not a non-empty string");
-    p.commit = j["commit"].get<std::string>();
-    if (!points.empty()) {
-      const SweepPoint& first = points.front();
-      if (p.commit != first.commit) fail(where, fmt::format("commit {} differs from line 1's {}", p.commit, first.commit));
-      if (p.command != first.command) fail(where, fmt::format("command '{}' differs from line 1's '{}'", p.command, first.command));
-      if (p.outputs != first.outputs) fail(where, "outputs differ from line 1's");
-      if (p.seed.has_value() != first.seed.has_value()) fail(where, "seed: null on some lines only");
-      std::vector<std::string> a, b;
-      for (const auto& [k, v] : p.params.items()) a.push_back(k);
-      for (const auto& [k, v] : first.params.items()) b.push_back(k);
-      if (a != b) fail(where, "params: names differ from line 1's");
-    }
-    points.push_back(std::move(p));
+  const auto lines = manifest_lines(text);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    points.push_back(parse_line(std::string(lines[i]), i + 1, source));
+    if (i > 0) check_like_first(points.back(), points.front(), source);
   }
   if (points.empty()) fail(source, "no points (empty manifest)");
   return points;
+}
+
+ManifestEntry parse_manifest_point(const std::string& text, const std::string& source, const std::string& index_text,
+                                   const std::string& index_source) {
+  const auto lines = manifest_lines(text);
+  if (lines.empty()) fail(source, "no points (empty manifest)");
+  ManifestEntry e;
+  e.points = lines.size();
+  const std::size_t i = parse_index(index_text, lines.size(), index_source);
+  const SweepPoint first = parse_line(std::string(lines[0]), 1, source);
+  e.point = i == 0 ? first : parse_line(std::string(lines[i]), i + 1, source);
+  check_like_first(e.point, first, source);
+  return e;
 }
 
 std::vector<std::string> args_with_dir(const SweepPoint& p, const std::string& dir) {

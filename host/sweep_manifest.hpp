@@ -70,6 +70,17 @@ std::string manifest_line(const SweepPoint& p);
 std::string manifest_text(const std::vector<SweepPoint>& points);
 std::vector<SweepPoint> parse_manifest(const std::string& text, const std::string& source);
 
+// One point of a manifest (`sweep run`: a task of a large array reads its own line, not all of
+// them): the number of lines, the index (parse_index of `index_text`, named `index_source`)
+// checked against it, and that line parsed and checked as parse_manifest checks it, against
+// line 1. The other lines are not parsed (plan, local, merge and status check them all).
+struct ManifestEntry {
+  std::size_t points = 0;
+  SweepPoint point;
+};
+ManifestEntry parse_manifest_point(const std::string& text, const std::string& source, const std::string& index_text,
+                                   const std::string& index_source);
+
 // Substitutes `{dir}` in the point's arguments.
 std::vector<std::string> args_with_dir(const SweepPoint& p, const std::string& dir);
 

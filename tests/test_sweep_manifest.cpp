@@ -115,6 +115,28 @@ TEST(SweepManifest, RefusesMalformedLines) {
   EXPECT_NE(manifest_error("[1, 2]\n").find("not a JSON object"), std::string::npos);
 }
 
+// sweep run reads its own line and line 1 only, with the same checks.
+TEST(SweepManifest, OnePointIsParsedAndCheckedAgainstLineOne) {
+  const auto points = expand(parse_spec(kSpec, "spec.json"), "abc");
+  const std::string text = manifest_text(points);
+  const auto e = parse_manifest_point(text, "m.jsonl", "5", "SLURM_ARRAY_TASK_ID");
+  EXPECT_EQ(e.points, 8u);
+  EXPECT_EQ(manifest_line(e.point), manifest_line(points[5]));
+  auto point_error = [](const std::string& t, const char* index) {
+    return error_of([&] { parse_manifest_point(t, "m.jsonl", index, "--index"); });
+  };
+  EXPECT_NE(point_error(text, "8").find("--index: point 8 is not in the manifest (points 0-7)"), std::string::npos);
+  std::string moved = text;  // line 6 holds point 6's object: wrong index for line 6 (point 5)
+  const auto l5 = manifest_line(points[5]) + "\n";
+  moved.replace(moved.find(l5), l5.size(), manifest_line(points[6]) + "\n");
+  EXPECT_NE(point_error(moved, "5").find("m.jsonl:6: index 6 (expected 5"), std::string::npos);
+  std::string other = text;
+  const auto at = other.find("\"abc\"", other.find(l5));
+  other.replace(at, 5, "\"abd\"");
+  EXPECT_NE(point_error(other, "5").find("m.jsonl:6: commit abd differs from line 1's abc"), std::string::npos);
+  EXPECT_NE(point_error("", "0").find("no points"), std::string::npos);
+}
+
 TEST(SweepManifest, IndexFromFlagOrEnvironmentIsChecked) {
   EXPECT_EQ(parse_index("3", 4, "--index"), 3u);
   EXPECT_NE(error_of([] { parse_index("4", 4, "SLURM_ARRAY_TASK_ID"); })
