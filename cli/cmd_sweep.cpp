@@ -97,14 +97,14 @@ void run(const RunArgs& a) {
   }
   // Only this point's line (and line 1) is parsed: a task of a large array need not read all.
   const auto entry = load_manifest_point(a.sweep, index_text, index_source);
-  const std::size_t index = entry.point.index;
   check_commit({entry.point}, a.sweep);
   const std::string out = sweep_out_dir(a.sweep);
   check_output_new_dir("--out", out);
   if (!a.dry_run) fs::create_directories(out);
   const auto r = run_point(entry.point, {out, a.force, a.dry_run});
+  // A failed point is the command's one error line (and its exit status, for Slurm).
+  if (r.kind == PointOutcome::Kind::failed) throw std::runtime_error(fmt::format("sweep run: {}", r.message));
   fmt::print("sweep run: {}\n", r.message);
-  if (r.kind == PointOutcome::Kind::failed) throw std::runtime_error(fmt::format("sweep run: point {} failed", index));
 }
 
 struct MergeArgs {

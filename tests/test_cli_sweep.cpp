@@ -136,6 +136,12 @@ TEST_F(SweepCli, FailedPointIsMarkedAndMergeNamesIt) {
   EXPECT_FALSE(fs::exists(dir_ + "/sweep.json"));
   EXPECT_FALSE(fs::exists(dir_ + "/sweep.csv"));
   EXPECT_NE(sweep("status").out.find("2 points: 1 done, 1 failed (1), 0 missing"), std::string::npos);
+  // sweep run of the failing point: non-zero, its reason as the one error line.
+  const auto one = sweep("run", "--index 1");
+  EXPECT_NE(one.status, 0);
+  EXPECT_NE(one.err.find("sweep run: point 1: failed after"), std::string::npos) << one.err;
+  EXPECT_NE(one.err.find("--budget: must be >= 1"), std::string::npos) << one.err;
+  EXPECT_EQ(std::count(one.err.begin(), one.err.end(), '\n'), 1);
 }
 
 TEST_F(SweepCli, LocalThenMergeGivesOneCsvAndOneJson) {
