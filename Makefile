@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 STARCSIM = $(abspath $(BUILD))/cli/starcsim
 
-.PHONY: all deps build test lint synth bench clean sim paper waves plots long ppa coverage xsim sanitize fuzz mutate
+.PHONY: all deps build test lint synth bench clean sim paper waves plots long ppa coverage xsim sanitize fuzz mutate slurm-check sweep-small
 
 all: build
 
@@ -107,3 +107,20 @@ fuzz: deps
 MUTANTS ?= 25
 mutate: xsim
 	@python3 scripts/mutate.py $(BUILD) --per-unit $(MUTANTS)
+
+# Sweeps (issue 13; README "Sweeps", docs/design.md section 15). `make slurm-check`: a one-node
+# Slurm started here (scripts/slurm/start.sh: auth/none, no munge, no cgroups), the 4-point
+# sweeps/small.json submitted as a job array, merged, compared with the same sweep run by
+# `sweep local`, daemons stopped (also on failure). ~15 s. Needs root (CI is) and slurm-wlm.
+slurm-check: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS) --target starcsim
+	@scripts/slurm/check.sh $(BUILD)
+
+# The same sweep on this machine's cores only: plan, `sweep local`, merge into
+# $(BUILD)/sweep-small/sweep.{csv,json}.
+sweep-small: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS) --target starcsim
+	rm -rf $(BUILD)/sweep-small && mkdir -p $(BUILD)/sweep-small
+	$(STARCSIM) sweep plan --spec sweeps/small.json --manifest $(BUILD)/sweep-small/manifest.jsonl
+	$(STARCSIM) sweep local --manifest $(BUILD)/sweep-small/manifest.jsonl
+	$(STARCSIM) sweep merge --manifest $(BUILD)/sweep-small/manifest.jsonl

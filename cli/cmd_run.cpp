@@ -24,6 +24,7 @@
 #include "cli/kv_options.hpp"
 #include "cli/output_file.hpp"
 #include "cli/policy_flags.hpp"
+#include "cli/progress.hpp"
 #include "host/report.hpp"
 #include "host/report_csv.hpp"
 #include "host/trace_checker.hpp"
@@ -203,10 +204,15 @@ void run(RunArgs a) {
     info.context = static_cast<unsigned>(head.keys.rows());
     info.steps = static_cast<unsigned>(head.queries.rows());
     info.head_kind = head.kind;
+    // A line on a terminal only (docs/design.md section 15): policies finished, elapsed, left.
+    Progress progress(fmt::format("policies ({} step{} each)", info.steps, info.steps == 1 ? "" : "s"), policies.size());
     for (const auto& p : policies) {
+      progress.update(stats.size(), 0, 1);
       stats.push_back(cosim->run_policy(p));
       std::fflush(stdout);
     }
+    progress.update(stats.size(), 0, 0);
+    progress.finish();
   } catch (...) {
     channel.reset();
     if (!a.waves.empty()) remove_outputs({a.waves, cmo.fst_path});

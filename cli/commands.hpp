@@ -14,5 +14,7 @@ void add_fidelity_command(CLI::App& app);  // fidelity: policy fidelity vs dense
 void add_vectors_command(CLI::App& app);  // vectors: MAC test vectors through the RTL
 void add_run_command(CLI::App& app);  // run: end-to-end co-simulation of every policy
 void add_dense_command(CLI::App& app);  // dense: one dense head through the channel RTL
+void add_sweep_command(CLI::App& app);  // sweep plan|run|local|merge|status (docs/design.md section 15)
+void add_sweep_local_command(CLI::App& sweep);  // sweep local, under `sweep`
 
 }  // namespace starc::cli

@@ -6,7 +6,8 @@ PKGS=(build-essential cmake make git pkg-config python3 zlib1g-dev
       verilator iverilog yosys gtkwave gnuplot-nox opensta qflow-tech-osu018
       libeigen3-dev libcli11-dev nlohmann-json3-dev libfmt-dev libmpfr-dev libgmp-dev
       libgtest-dev libgmock-dev libbenchmark-dev
-      clang)  # clang: libFuzzer for `make fuzz` (issue 15)
+      clang   # clang: libFuzzer for `make fuzz` (issue 15)
+      slurm-wlm)  # slurmctld, slurmd, sbatch: `make slurm-check` (issue 13)
 missing=()
 for p in "${PKGS[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
