@@ -112,7 +112,7 @@ struct DecodeCosim::Step {
   }
 };
 
-DecodeCosim::DecodeCosim(ChannelSim& channel, CentroidMatchHarness* cmatch,
+DecodeCosim::DecodeCosim(ChannelSim& channel, CentroidMatcher* cmatch,
                          const starc::KvSource& kv, const DecodeConfig& cfg)
     : sim_(channel), cmatch_(cmatch), kv_(kv), cfg_(with_grouping(cfg)),
       ctl_(channel.org(), channel.timing(), cfg.mode, channel.head_dim()) {
