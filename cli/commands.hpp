@@ -14,5 +14,6 @@ void add_fidelity_command(CLI::App& app);  // fidelity: policy fidelity vs dense
 void add_vectors_command(CLI::App& app);  // vectors: MAC test vectors through the RTL
 void add_run_command(CLI::App& app);  // run: end-to-end co-simulation of every policy
 void add_dense_command(CLI::App& app);  // dense: one dense head through the channel RTL
+void add_model_command(CLI::App& app);  // model: a whole model's decode step on a PIM system
 
 }  // namespace starc::cli

@@ -1,5 +1,7 @@
 #include "contracts/pim_arith.hpp"
 
+#include <array>
+
 #include <bit>
 #include <cmath>
 #include <stdexcept>
@@ -105,6 +107,15 @@ std::uint32_t round_magnitude(std::uint32_t mag, int man_bits, int bias, int exp
 std::uint16_t encode_input(float x, Fmt fmt) {
   const std::uint32_t b = bits_of(x);
   const std::uint32_t sign = b >> 31;
+  // Fast path (the same result): a normal number of the format that binary32 holds exactly, as
+  // every KV element of a layout is, needs no rounding, only its fields moved.
+  const std::uint32_t e32 = (b >> 23) & 0xFFu;
+  if (fmt == Fmt::fp16) {
+    if (e32 >= 127 - 14 && e32 <= 127 + 15 && (b & 0x1FFFu) == 0)
+      return static_cast<std::uint16_t>(sign << 15 | (e32 - 112) << 10 | (b >> 13 & 0x3FFu));
+  } else if (e32 >= 1 && e32 <= 254 && (b & 0xFFFFu) == 0) {
+    return static_cast<std::uint16_t>(b >> 16);
+  }
   if (std::isnan(x)) return fmt == Fmt::fp16 ? 0x7E00 : 0x7FC0;
   const std::uint32_t mag = b & 0x7FFFFFFFu;
   if (fmt == Fmt::fp16) {
@@ -142,9 +153,21 @@ float tree_padded(std::span<const float> x) {
 
 float dot(float acc, std::span<const std::uint16_t> a, std::span<const std::uint16_t> b, Fmt fmt) {
   if (a.size() != b.size()) throw std::invalid_argument("dot: operand lengths differ");
-  std::vector<float> prod(a.size());
+  // The products in a stack buffer for the lane counts of a channel (no allocation per MAC).
+  std::array<float, 64> small{};
+  std::vector<float> large;
+  std::span<float> prod(small.data(), a.size());
+  if (a.size() > small.size()) {
+    large.resize(a.size());
+    prod = large;
+  }
   for (std::size_t i = 0; i < a.size(); ++i) prod[i] = mul(a[i], b[i], fmt);
-  return add(acc, tree(prod));
+  if (!std::has_single_bit(prod.size())) return add(acc, tree(prod));  // tree() names the error
+  // tree() bottom-up in place: pairing neighbours level by level brackets the sum exactly as
+  // halving recursively does (the same additions in the same order).
+  for (std::size_t n = prod.size(); n > 1; n /= 2)
+    for (std::size_t i = 0; i < n / 2; ++i) prod[i] = add(prod[2 * i], prod[2 * i + 1]);
+  return add(acc, canonicalize(prod[0]));
 }
 
 void axpy(std::span<float> acc, std::uint16_t p, std::span<const std::uint16_t> x, Fmt fmt) {
