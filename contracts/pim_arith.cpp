@@ -104,18 +104,9 @@ std::uint32_t round_magnitude(std::uint32_t mag, int man_bits, int bias, int exp
 
 }  // namespace
 
-std::uint16_t encode_input(float x, Fmt fmt) {
+std::uint16_t encode_input_rounded(float x, Fmt fmt) {
   const std::uint32_t b = bits_of(x);
   const std::uint32_t sign = b >> 31;
-  // Fast path (the same result): a normal number of the format that binary32 holds exactly, as
-  // every KV element of a layout is, needs no rounding, only its fields moved.
-  const std::uint32_t e32 = (b >> 23) & 0xFFu;
-  if (fmt == Fmt::fp16) {
-    if (e32 >= 127 - 14 && e32 <= 127 + 15 && (b & 0x1FFFu) == 0)
-      return static_cast<std::uint16_t>(sign << 15 | (e32 - 112) << 10 | (b >> 13 & 0x3FFu));
-  } else if (e32 >= 1 && e32 <= 254 && (b & 0xFFFFu) == 0) {
-    return static_cast<std::uint16_t>(b >> 16);
-  }
   if (std::isnan(x)) return fmt == Fmt::fp16 ? 0x7E00 : 0x7FC0;
   const std::uint32_t mag = b & 0x7FFFFFFFu;
   if (fmt == Fmt::fp16) {
