@@ -69,6 +69,9 @@ void ModelReport::finish(const std::string& shard, double wall_s) {
   shard_ = shard;
   wall_s_ = wall_s;
   for (auto& [ctx, c] : contexts_) {
+    // Index order, whatever order the shards came in (sums in one order: the same bits).
+    std::sort(c.records.begin(), c.records.end(),
+              [](const HeadStepRecord& x, const HeadStepRecord& y) { return x.index < y.index; });
     c.complete = c.records.size() == c.planned.size() && !c.records.empty();
     if (c.complete) c.est = estimate(plan_, c.records, policies_, replicates_, seed_ ^ ctx);
   }
