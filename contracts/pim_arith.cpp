@@ -117,8 +117,23 @@ std::uint16_t encode_input_rounded(float x, Fmt fmt) {
   return static_cast<std::uint16_t>(sign << 15 | round_magnitude(mag, 7, 127, 8));
 }
 
+namespace {
+// decode_input with its common case inline: a normal fp16 number (fields moved) or a bf16 that
+// is not a NaN (the upper half of a binary32); the rest through decode_input (same values).
+inline float decode_common(std::uint16_t bits, Fmt fmt) {
+  if (fmt == Fmt::fp16) {
+    const std::uint32_t exp = (bits >> 10) & 0x1Fu;
+    if (exp != 0 && exp != 0x1F)
+      return float_of(static_cast<std::uint32_t>(bits >> 15) << 31 | (exp + 112) << 23 | (bits & 0x3FFu) << 13);
+  } else if ((bits & 0x7F80u) != 0x7F80u || (bits & 0x7Fu) == 0) {
+    return float_of(static_cast<std::uint32_t>(bits) << 16);
+  }
+  return decode_input(bits, fmt);
+}
+}  // namespace
+
 float mul(std::uint16_t a, std::uint16_t b, Fmt fmt) {
-  return canonicalize(decode_input(a, fmt) * decode_input(b, fmt));
+  return canonicalize(decode_common(a, fmt) * decode_common(b, fmt));
 }
 
 float add(float a, float b) { return canonicalize(a + b); }

@@ -167,7 +167,11 @@ void KvLayout::write_vector(Region r, unsigned slot, std::span<const float> v) {
   const unsigned per_bank = dim_ / org_.banks;
   for (unsigned b = 0; b < org_.banks; ++b) {
     // One row lookup per bank (the slot's cpt_ columns are adjacent in the row).
-    std::uint16_t* row = image_.row_for_write(a.gbg * org_.banks + b, a.row);
+    const unsigned gbank = a.gbg * org_.banks + b;
+    if (last_row_.empty()) last_row_.assign(org_.total_banks(), {~0u, nullptr});
+    auto& last = last_row_[gbank];
+    if (last.first != a.row) last = {a.row, image_.row_for_write(gbank, a.row)};
+    std::uint16_t* row = last.second;
     std::uint16_t* out = row + static_cast<std::size_t>(a.slot) * cpt_ * org_.lanes;
     for (unsigned k = 0; k < cpt_ * org_.lanes; ++k) out[k] = pim::encode_input(v[b * per_bank + k], fmt_);
   }
