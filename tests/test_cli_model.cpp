@@ -190,3 +190,37 @@ TEST(StarcsimModel, ShippedPresetsLoadAndMapAsAttAcc) {
 }
 
 }  // namespace
+
+namespace {
+
+// `starcsim run --engine fast`: the whole run's command trace is byte for byte the RTL run's, and
+// every policy's cycles are the same; waves and faults are refused.
+TEST(StarcsimFastEngine, RunWritesTheRtlRunsTraceAndCycles) {
+  std::map<std::string, std::string> trace;
+  std::map<std::string, nlohmann::json> json;
+  for (const std::string e : {"rtl", "fast"}) {
+    const std::string t = test_file(e + ".trace"), j = test_file(e + ".json");
+    const auto r = run_starcsim(fmt::format("run --channel small --context 1024 --steps 2 --budget 256 --engine {} "
+                                            "--cmd-trace '{}' --json '{}'",
+                                            e, t, j));
+    ASSERT_EQ(r.status, 0) << r.err;
+    trace[e] = slurp(t);
+    json[e] = nlohmann::json::parse(slurp(j));
+  }
+  EXPECT_GT(trace["rtl"].size(), 10000u);
+  EXPECT_TRUE(trace["rtl"] == trace["fast"]) << "the fast engine's trace differs from the RTL's";
+  for (std::size_t p = 0; p < json["rtl"].at("policies").size(); ++p) {
+    const auto &a = json["rtl"]["policies"][p], &b = json["fast"]["policies"][p];
+    EXPECT_EQ(a.at("cycles"), b.at("cycles")) << a.at("policy");
+    EXPECT_GT(a.at("bitexact").at("compared").get<unsigned>(), 0u);
+  }
+  for (const auto& [args, expect] : std::vector<std::pair<std::string, std::string>>{
+           {"--engine fast --inject dram-bit", "--inject"}, {"--engine fast --waves x.fst", "--waves"},
+           {"--engine gpu", "--engine"}}) {
+    const auto r = run_starcsim("run --channel small --context 1024 --steps 1 " + args);
+    EXPECT_NE(r.status, 0);
+    EXPECT_NE(r.err.find(expect), std::string::npos) << r.err;
+  }
+}
+
+}  // namespace
