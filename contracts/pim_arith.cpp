@@ -118,9 +118,10 @@ std::uint16_t encode_input_rounded(float x, Fmt fmt) {
 }
 
 namespace {
-// decode_input with its common case inline: a normal fp16 number (fields moved) or a bf16 that
-// is not a NaN (the upper half of a binary32); the rest through decode_input (same values).
+// decode_input with its common cases inline: a zero, a normal fp16 number (fields moved) or a
+// bf16 that is not a NaN (the upper half of a binary32); the rest through decode_input.
 inline float decode_common(std::uint16_t bits, Fmt fmt) {
+  if ((bits & 0x7FFFu) == 0) return float_of(static_cast<std::uint32_t>(bits >> 15) << 31);  // +-0, both formats
   if (fmt == Fmt::fp16) {
     const std::uint32_t exp = (bits >> 10) & 0x1Fu;
     if (exp != 0 && exp != 0x1F)

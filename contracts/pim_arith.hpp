@@ -39,6 +39,7 @@ inline std::uint16_t encode_input(float x, Fmt fmt) {
   // every KV element of a layout is, needs no rounding, only its fields moved.
   const std::uint32_t b = std::bit_cast<std::uint32_t>(x);
   const std::uint32_t e32 = (b >> 23) & 0xFFu;
+  if ((b & 0x7FFFFFFFu) == 0) return static_cast<std::uint16_t>((b >> 31) << 15);  // +-0, both formats
   if (fmt == Fmt::fp16) {
     if (e32 >= 127 - 14 && e32 <= 127 + 15 && (b & 0x1FFFu) == 0)
       return static_cast<std::uint16_t>((b >> 31) << 15 | (e32 - 112) << 10 | (b >> 13 & 0x3FFu));
