@@ -99,6 +99,14 @@ TEST(StarcsimModel, ShardsMergedGiveTheUnshardedTable) {
   EXPECT_NE(twice.err.find("given twice"), std::string::npos) << twice.err;
 }
 
+TEST(StarcsimModel, ThreadsDoNotChangeAFigure) {
+  const std::string args = fmt::format("--model '{}' --system '{}' --batch 3 --context 1024 {} --sample 5",
+                                       model_file(2, 2, 2), system_file(1, 1, 2), kPolicies);
+  const nlohmann::json one = run_json(args + " --jobs 1", "jobs1.json");
+  const nlohmann::json two = run_json(args + " --jobs 2", "jobs2.json");
+  EXPECT_EQ(one.at("contexts").at(0).at("estimate"), two.at("contexts").at(0).at("estimate"));
+}
+
 TEST(StarcsimModel, RtlSampleIsCheckedAgainstTheFastEngine) {
   const std::string args = fmt::format("--model '{}' --system '{}' --batch 2 --context 1024 {} --sample 3 --rtl-sample 1",
                                        model_file(2, 2, 2), system_file(1, 1, 2), kPolicies);
