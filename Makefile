@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS  ?= $(shell nproc)
 STARCSIM = $(abspath $(BUILD))/cli/starcsim
 
-.PHONY: all deps build test lint synth bench clean sim paper waves plots long ppa coverage xsim sanitize fuzz mutate slurm-check sweep-small
+.PHONY: all deps build test lint synth bench clean sim paper paper-model waves plots long ppa coverage xsim sanitize fuzz mutate slurm-check sweep-small
 
 all: build
 
@@ -60,6 +60,13 @@ sim: build
 # $(BUILD)/paper-quick (scripts/paper.sh).
 paper: build
 	@scripts/paper.sh $(BUILD)
+
+# The system-level table alone (issue 13; also the last part of `make paper`): LLaMA-2-7B, batch
+# 16, the 640-channel HBM3-PIM system, B = 1024, 16K/24K/32K, MODEL_SAMPLE (256) head-steps per
+# context on the fast engine, MODEL_RTL (2) of them also on the RTL (scripts/paper_model.sh).
+paper-model: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$(JOBS) --target starcsim
+	@scripts/paper_model.sh $(BUILD) $(BUILD)/paper
 
 # Long contexts (issue 12): every policy at 16K .. 1M tokens, B = 2048 (scripts/long.sh; JSON,
 # wall time and peak memory per run, summary table and plots in $(BUILD)/long). 6.5 min on 2

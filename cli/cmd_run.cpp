@@ -19,6 +19,8 @@
 #include "host/cmd_trace.hpp"
 #include "cli/commands.hpp"
 #include "sim/decode_cosim.hpp"
+#include "sim/fast_centroid_match.hpp"
+#include "sim/fast_channel.hpp"
 #include "sim/fault_plan.hpp"
 #include "host/fidelity.hpp"
 #include "cli/kv_options.hpp"
@@ -50,10 +52,24 @@ struct RunArgs {
   std::uint64_t x_seed = 1;
   std::string refresh = "on";
   std::string inject;
+  std::string engine = "rtl";
 };
 
 // --hier-rows auto: group rows from this context on (shorter contexts: shared).
 constexpr std::uint64_t kGroupRowsFrom = 32768;
+
+// The fast engine's channel (sim/fast_channel.hpp) of the organisation and timing `name` names.
+std::unique_ptr<pim::ChannelSim> make_fast(const std::string& name, const pim::ChannelSimOptions& o,
+                                           std::string& description) {
+  if (name != "hbm3-pim" && name != "hbm3-pim-npc" && name != "small")
+    throw std::invalid_argument(
+        fmt::format("--channel: unknown channel '{}' (expected hbm3-pim, hbm3-pim-npc or small)", name));
+  if (!o.waves.empty()) throw std::invalid_argument("--waves: the fast engine writes no waves (--engine rtl)");
+  const pim::Org org = name == "small" ? pim::small_channel_org() : pim::hbm3_pim_org();
+  description = fmt::format("{} {}x{}x{}x{} banks (fast engine: golden model + cycle model, docs/design.md section 14)",
+                            name, org.pseudo_channels, org.ranks, org.bank_groups, org.banks);
+  return pim::make_fast_channel(org, 128, pim::timing_preset(name == "small" ? "hbm3-pim" : name), o);
+}
 
 std::unique_ptr<pim::ChannelSim> make_channel(const std::string& name, const pim::ChannelSimOptions& o,
                                               std::string& description) {
@@ -106,6 +122,9 @@ void run(RunArgs a) {
   pim::DecodeConfig cfg;
   cfg.budget = a.budget;
   if (a.budget == 0) throw std::invalid_argument("--budget: must be >= 1");
+  if (a.engine != "rtl" && a.engine != "fast")
+    throw std::invalid_argument(fmt::format("--engine: '{}' (expected rtl or fast)", a.engine));
+
   try {
     cfg.mode = pim::parse_ctrl_mode(a.mode);
   } catch (const std::invalid_argument& e) {
@@ -176,17 +195,27 @@ void run(RunArgs a) {
   co.refresh = a.refresh == "on";
   co.head_dim = static_cast<unsigned>(kv.heads.at(0).keys.cols());  // the channel's mode register
   pim::RunInfo info;
-  std::unique_ptr<pim::ChannelSim> channel = make_channel(a.channel, co, info.channel);
+  const bool fast = a.engine == "fast";
+  if (fast && fault.active()) throw std::invalid_argument("--inject: the fast engine injects no faults (--engine rtl)");
+  std::unique_ptr<pim::ChannelSim> channel =
+      fast ? make_fast(a.channel, co, info.channel) : make_channel(a.channel, co, info.channel);
   pim::CentroidMatchOptions cmo;
   cmo.seed = static_cast<std::uint32_t>(a.x_seed);
   if (!a.waves.empty()) cmo.fst_path = a.waves + ".cmatch.fst";
-  pim::CentroidMatchHarness cmatch(pim::make_centroid_match_s256(cmo), cmo.seed);
-  if (fault.active()) {
-    channel->inject(&fault);
-    cmatch.inject(&fault);
+  std::unique_ptr<pim::CentroidMatcher> cm;
+  if (fast) {
+    cm = std::make_unique<pim::FastCentroidMatch>();
+  } else {
+    auto h = std::make_unique<pim::CentroidMatchHarness>(pim::make_centroid_match_s256(cmo), cmo.seed);
+    if (fault.active()) {
+      channel->inject(&fault);
+      h->inject(&fault);
+    }
+    cm = std::move(h);
   }
-  info.cmatch = fmt::format("centroid_match MaxSel {} MaxClusters {} (RTL build starc_cmatch_s256)",
-                            cmatch.max_sel(), cmatch.max_clusters());
+  pim::CentroidMatcher& cmatch = *cm;
+  info.cmatch = fmt::format("centroid_match MaxSel {} MaxClusters {} ({})", cmatch.max_sel(), cmatch.max_clusters(),
+                            fast ? "fast engine: golden selection + cycle model" : "RTL build starc_cmatch_s256");
   info.source = kv.description;
   info.org = channel->org();
   info.timing = channel->timing();
@@ -295,6 +324,11 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--channel", args->channel,
                   "Verilated channel: hbm3-pim (64 banks), hbm3-pim-npc (64 banks, nCCDAB 4, make "
                   "NPC=1 builds it) or small (8 banks, tests)")
+      ->capture_default_str();
+  cmd->add_option("--engine", args->engine,
+                  "rtl (Verilated channel and centroid-match unit, golden model in lockstep) or fast (the golden "
+                  "model with a cycle model of the RTL, identical cycles and results, no waves or faults; "
+                  "docs/design.md section 14)")
       ->capture_default_str();
   cmd->add_option("--head", args->head, "head of the KV source to simulate")->capture_default_str();
   cmd->add_option("--json", args->json, "write the JSON report to this file");

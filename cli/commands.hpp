@@ -16,5 +16,6 @@ void add_run_command(CLI::App& app);  // run: end-to-end co-simulation of every 
 void add_dense_command(CLI::App& app);  // dense: one dense head through the channel RTL
 void add_sweep_command(CLI::App& app);  // sweep plan|run|local|merge|status (docs/design.md section 15)
 void add_sweep_local_command(CLI::App& sweep);  // sweep local, under `sweep`
+void add_model_command(CLI::App& app);  // model: a whole model's decode step on a PIM system
 
 }  // namespace starc::cli

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   starc::cli::add_run_command(app);
   starc::cli::add_dense_command(app);
   starc::cli::add_sweep_command(app);
+  starc::cli::add_model_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -27,6 +27,14 @@ class DramImage {
     if (r.empty()) r.assign(static_cast<std::size_t>(org_.columns) * org_.lanes, 0);
     std::copy(elems.begin(), elems.end(), r.begin() + static_cast<std::ptrdiff_t>(col) * org_.lanes);
   }
+  // The `columns x lanes` elements of a row, for writing (created as zeros when never written;
+  // stays valid while the image lives).
+  std::uint16_t* row_for_write(unsigned gbank, unsigned row) {
+    check(gbank, row, 0);
+    auto& r = rows_[key(gbank, row)];
+    if (r.empty()) r.assign(static_cast<std::size_t>(org_.columns) * org_.lanes, 0);
+    return r.data();
+  }
   void write_element(unsigned gbank, unsigned row, unsigned col, unsigned lane, std::uint16_t v) {
     check(gbank, row, col);
     auto& r = rows_[key(gbank, row)];

@@ -1,5 +1,7 @@
 #include "contracts/pim_arith.hpp"
 
+#include <array>
+
 #include <bit>
 #include <cmath>
 #include <stdexcept>
@@ -102,7 +104,7 @@ std::uint32_t round_magnitude(std::uint32_t mag, int man_bits, int bias, int exp
 
 }  // namespace
 
-std::uint16_t encode_input(float x, Fmt fmt) {
+std::uint16_t encode_input_rounded(float x, Fmt fmt) {
   const std::uint32_t b = bits_of(x);
   const std::uint32_t sign = b >> 31;
   if (std::isnan(x)) return fmt == Fmt::fp16 ? 0x7E00 : 0x7FC0;
@@ -115,8 +117,24 @@ std::uint16_t encode_input(float x, Fmt fmt) {
   return static_cast<std::uint16_t>(sign << 15 | round_magnitude(mag, 7, 127, 8));
 }
 
+namespace {
+// decode_input with its common cases inline: a zero, a normal fp16 number (fields moved) or a
+// bf16 that is not a NaN (the upper half of a binary32); the rest through decode_input.
+inline float decode_common(std::uint16_t bits, Fmt fmt) {
+  if ((bits & 0x7FFFu) == 0) return float_of(static_cast<std::uint32_t>(bits >> 15) << 31);  // +-0, both formats
+  if (fmt == Fmt::fp16) {
+    const std::uint32_t exp = (bits >> 10) & 0x1Fu;
+    if (exp != 0 && exp != 0x1F)
+      return float_of(static_cast<std::uint32_t>(bits >> 15) << 31 | (exp + 112) << 23 | (bits & 0x3FFu) << 13);
+  } else if ((bits & 0x7F80u) != 0x7F80u || (bits & 0x7Fu) == 0) {
+    return float_of(static_cast<std::uint32_t>(bits) << 16);
+  }
+  return decode_input(bits, fmt);
+}
+}  // namespace
+
 float mul(std::uint16_t a, std::uint16_t b, Fmt fmt) {
-  return canonicalize(decode_input(a, fmt) * decode_input(b, fmt));
+  return canonicalize(decode_common(a, fmt) * decode_common(b, fmt));
 }
 
 float add(float a, float b) { return canonicalize(a + b); }
@@ -142,9 +160,21 @@ float tree_padded(std::span<const float> x) {
 
 float dot(float acc, std::span<const std::uint16_t> a, std::span<const std::uint16_t> b, Fmt fmt) {
   if (a.size() != b.size()) throw std::invalid_argument("dot: operand lengths differ");
-  std::vector<float> prod(a.size());
+  // The products in a stack buffer for the lane counts of a channel (no allocation per MAC).
+  std::array<float, 64> small{};
+  std::vector<float> large;
+  std::span<float> prod(small.data(), a.size());
+  if (a.size() > small.size()) {
+    large.resize(a.size());
+    prod = large;
+  }
   for (std::size_t i = 0; i < a.size(); ++i) prod[i] = mul(a[i], b[i], fmt);
-  return add(acc, tree(prod));
+  if (!std::has_single_bit(prod.size())) return add(acc, tree(prod));  // tree() names the error
+  // tree() bottom-up in place: pairing neighbours level by level brackets the sum exactly as
+  // halving recursively does (the same additions in the same order).
+  for (std::size_t n = prod.size(); n > 1; n /= 2)
+    for (std::size_t i = 0; i < n / 2; ++i) prod[i] = add(prod[2 * i], prod[2 * i + 1]);
+  return add(acc, canonicalize(prod[0]));
 }
 
 void axpy(std::span<float> acc, std::uint16_t p, std::span<const std::uint16_t> x, Fmt fmt) {

@@ -6,6 +6,7 @@
 // (the top-level CMakeLists sets it for everything) and never with -ffast-math.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -32,7 +33,21 @@ float decode_input(std::uint16_t bits, Fmt fmt);
 
 // binary32 -> input format with round-to-nearest-even (subnormals kept, overflow to
 // infinity, NaN -> canonical quiet NaN of the format: fp16 0x7E00, bf16 0x7FC0).
-std::uint16_t encode_input(float x, Fmt fmt);
+std::uint16_t encode_input_rounded(float x, Fmt fmt);  // the general case (out of line)
+inline std::uint16_t encode_input(float x, Fmt fmt) {
+  // Fast path (the same result): a normal number of the format that binary32 holds exactly, as
+  // every KV element of a layout is, needs no rounding, only its fields moved.
+  const std::uint32_t b = std::bit_cast<std::uint32_t>(x);
+  const std::uint32_t e32 = (b >> 23) & 0xFFu;
+  if ((b & 0x7FFFFFFFu) == 0) return static_cast<std::uint16_t>((b >> 31) << 15);  // +-0, both formats
+  if (fmt == Fmt::fp16) {
+    if (e32 >= 127 - 14 && e32 <= 127 + 15 && (b & 0x1FFFu) == 0)
+      return static_cast<std::uint16_t>((b >> 31) << 15 | (e32 - 112) << 10 | (b >> 13 & 0x3FFu));
+  } else if (e32 >= 1 && e32 <= 254 && (b & 0xFFFFu) == 0) {
+    return static_cast<std::uint16_t>(b >> 16);
+  }
+  return encode_input_rounded(x, fmt);
+}
 
 // mul(a, b): a x b rounded once to binary32 (exact for fp16), NaN canonical.
 float mul(std::uint16_t a, std::uint16_t b, Fmt fmt);

@@ -36,7 +36,8 @@ std::optional<MvsbResult> GoldenChannel::step(const Command& c) {
       break;
     case Op::MACAB: {
       const unsigned slot = c.col / cpt_, chunk = c.col % cpt_;
-      std::vector<std::uint16_t> zeros(lanes, 0);
+      zeros_.assign(lanes, 0);
+      const std::vector<std::uint16_t>& zeros = zeros_;
       for (unsigned grp = 0; grp < org_.total_bank_groups(); ++grp) {
         if (!(c.mask >> grp & 1u)) continue;
         for (unsigned k = 0; k < nb; ++k) {

@@ -43,6 +43,7 @@ class GoldenChannel {
   std::vector<std::vector<std::uint16_t>> scal_;   // per bank group: slot scalars
   std::vector<std::vector<float>> acc_dot_;        // per bank: slots
   std::vector<std::vector<float>> acc_axpy_;       // per bank: cpt x lanes
+  std::vector<std::uint16_t> zeros_;               // a never-written row's column
 };
 
 }  // namespace pim

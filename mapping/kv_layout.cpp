@@ -165,14 +165,15 @@ void KvLayout::write_vector(Region r, unsigned slot, std::span<const float> v) {
   if (v.size() != dim_) throw std::logic_error("layout: vector size mismatch");
   const SlotAddress a = slot_address(r, slot);
   const unsigned per_bank = dim_ / org_.banks;
-  std::vector<std::uint16_t> col(org_.lanes);
   for (unsigned b = 0; b < org_.banks; ++b) {
-    for (unsigned c = 0; c < cpt_; ++c) {
-      for (unsigned i = 0; i < org_.lanes; ++i) {
-        col[i] = pim::encode_input(v[b * per_bank + c * org_.lanes + i], fmt_);
-      }
-      image_.write_column(a.gbg * org_.banks + b, a.row, a.slot * cpt_ + c, col);
-    }
+    // One row lookup per bank (the slot's cpt_ columns are adjacent in the row).
+    const unsigned gbank = a.gbg * org_.banks + b;
+    if (last_row_.empty()) last_row_.assign(org_.total_banks(), {~0u, nullptr});
+    auto& last = last_row_[gbank];
+    if (last.first != a.row) last = {a.row, image_.row_for_write(gbank, a.row)};
+    std::uint16_t* row = last.second;
+    std::uint16_t* out = row + static_cast<std::size_t>(a.slot) * cpt_ * org_.lanes;
+    for (unsigned k = 0; k < cpt_ * org_.lanes; ++k) out[k] = pim::encode_input(v[b * per_bank + k], fmt_);
   }
 }
 

@@ -71,6 +71,9 @@ class KvLayout {
   static constexpr unsigned kNoToken = std::numeric_limits<unsigned>::max();
 
   virtual ~KvLayout() = default;
+  // Not copied (a copy's row cache would point into the original's image).
+  KvLayout(const KvLayout&) = delete;
+  KvLayout& operator=(const KvLayout&) = delete;
   virtual std::string_view name() const = 0;
 
   const pim::Org& org() const { return org_; }
@@ -164,6 +167,9 @@ class KvLayout {
   unsigned base_[kRegions]{}, rows_[kRegions]{}, slots_[kRegions]{};
   std::vector<unsigned> slot_of_, token_at_;
   pim::DramImage image_;
+  // The last row write_vector wrote in each bank (row index, its cells): slots of one BG-row share
+  // rows, so most writes need no lookup (an image's rows never move once created).
+  std::vector<std::pair<unsigned, std::uint16_t*>> last_row_;
 };
 
 // Checks that `head` has at least n tokens of dimension d (shared by the layouts).

@@ -26,7 +26,7 @@ BUDGETS=${BUDGETS:-"256 512 2048"}
 POLICIES=dense,tokenwise,quest,starc
 mkdir -p "$OUT"
 # Results of an earlier run with other seeds or steps would be averaged in: start clean.
-rm -f "$OUT"/ctx-*.json "$OUT"/variant-*.json "$OUT"/budget-*.json "$OUT"/*.txt
+rm -f "$OUT"/ctx-*.json "$OUT"/variant-*.json "$OUT"/budget-*.json "$OUT"/*.txt "$OUT"/model.*
 echo "paper: seeds $SEEDS, $STEPS step(s) per run, output $OUT"
 run() {  # name, policies, extra args...
   local name=$1 policies=$2; shift 2
@@ -54,3 +54,7 @@ done
 echo "(runs took $(( $(date +%s) - start )) s; tables in $OUT/*.txt)"
 python3 "$(dirname "$0")/paper_summary.py" "$OUT"
 "$(dirname "$0")/plots.sh" "$OUT"
+# The system-level table (issue 13): scripts/paper_model.sh; MODEL=0 leaves it out.
+if [ "${MODEL:-1}" != 0 ]; then
+  CONTEXTS="$CONTEXTS" "$(dirname "$0")/paper_model.sh" "$BUILD" "$OUT"
+fi

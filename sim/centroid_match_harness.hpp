@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "host/centroid_select.hpp"
+#include "sim/centroid_matcher.hpp"
 #include "sim/fault_plan.hpp"
 
 namespace pim {
@@ -77,32 +78,14 @@ std::unique_ptr<CentroidMatchPins> make_centroid_match_s4(const CentroidMatchOpt
 std::unique_ptr<CentroidMatchPins> make_centroid_match_s16(const CentroidMatchOptions& o = {});
 std::unique_ptr<CentroidMatchPins> make_centroid_match_s256(const CentroidMatchOptions& o = {});
 
-// One selection as the RTL produced it, with its timing.
-struct CentroidMatchRun {
-  CentroidSelection selection;
-  // Cycles from the first entry's cycle through the done_o cycle, both included.
-  std::uint64_t cycles = 0;
-  // Cycles spanned by the stream: last entry's cycle - first entry's cycle + 1 (C without gaps).
-  std::uint64_t stream_cycles = 0;
-};
-
-// A selection run as passes of the unit (rtl/centroid_match.sv, "Passes").
-struct CentroidMatchPassesRun {
-  std::vector<CentroidMatchRun> passes;  // each pass's selection as the RTL produced it
-  CentroidSelection selection;           // merge_passes of the passes
-  // Cycles from the first entry's cycle of pass 1 through the done_o cycle of the last pass,
-  // both included (passes back to back: sum of the passes' cycles - (passes - 1)).
-  std::uint64_t cycles = 0;
-};
-
-class CentroidMatchHarness {
+class CentroidMatchHarness final : public CentroidMatcher {
  public:
   // Takes the pins and applies reset (two cycles); seed drives the idle-cycle random inputs.
   CentroidMatchHarness(std::unique_ptr<CentroidMatchPins> pins, std::uint32_t seed = 1);
 
-  int max_sel() const { return pins_->max_sel(); }
-  int max_clusters() const { return pins_->max_clusters(); }
-  int in_width() const { return pins_->in_width(); }  // entries per cycle
+  int max_sel() const override { return pins_->max_sel(); }
+  int max_clusters() const override { return pins_->max_clusters(); }
+  int in_width() const override { return pins_->in_width(); }  // entries per cycle
 
   void reset();
   // Runs one selection: start_i `lead` cycles before the first entry (0: same cycle), then the
@@ -121,14 +104,14 @@ class CentroidMatchHarness {
   // ready, 0); while a pass ends with s_limit_o, the next starts in its done_o cycle with
   // resume_i, the budget not yet taken and the same entries replayed in_width() per cycle (from
   // the buffer die's score buffer).
-  CentroidMatchPassesRun select_passes(std::span<const CentroidEntry> entries,
-                                       std::uint32_t budget, std::span<const std::uint64_t> ready = {});
+  CentroidMatchPassesRun select_passes(std::span<const CentroidEntry> entries, std::uint32_t budget,
+                                       std::span<const std::uint64_t> ready = {}) override;
 
   std::uint64_t cycles() const { return cycles_; }
   // Puts the unit's next cycle at channel cycle `cycle` in its waves, so that its FST and the
   // channel's share one time axis (a co-simulation calls it with the first entry's cycle).
-  void align_waves(std::uint64_t cycle) { pins_->set_cycle(cycle); }
-  bool got_error() const { return pins_->got_error(); }
+  void align_waves(std::uint64_t cycle) override { pins_->set_cycle(cycle); }
+  bool got_error() const override { return pins_->got_error(); }
   // Fault injection (sim/fault_plan.hpp, cmatch): the plan's pass leaves select() with its
   // first pick changed. nullptr (the default): none. `plan` must outlive the selections.
   void inject(FaultPlan* plan) { plan_ = plan; }

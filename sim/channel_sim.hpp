@@ -56,6 +56,9 @@ class ChannelSim {
   virtual const Timing& timing() const = 0;
   // Cycles from an MVSB command to its result on the result port.
   virtual unsigned result_latency() const = 0;
+  // Whether the lockstep engine compares this channel's results with a golden channel (the RTL:
+  // yes; the fast engine, whose results are the golden model's: no, sim/fast_channel.hpp).
+  virtual bool checked_against_golden() const { return true; }
 
   // Sets the cell contents (must outlive the runs).
   virtual void set_image(const DramImage& image) = 0;

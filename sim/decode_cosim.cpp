@@ -112,7 +112,7 @@ struct DecodeCosim::Step {
   }
 };
 
-DecodeCosim::DecodeCosim(ChannelSim& channel, CentroidMatchHarness* cmatch,
+DecodeCosim::DecodeCosim(ChannelSim& channel, CentroidMatcher* cmatch,
                          const starc::KvSource& kv, const DecodeConfig& cfg)
     : sim_(channel), cmatch_(cmatch), kv_(kv), cfg_(with_grouping(cfg)),
       ctl_(channel.org(), channel.timing(), cfg.mode, channel.head_dim()) {
@@ -469,8 +469,10 @@ void DecodeCosim::place_tokens(Step& step, const starc::Policy& policy, LayoutKi
   // The token-order layout does not depend on the policy: the policies of a run that use the
   // same one (dense, oracle, tokenwise; quest with its page metadata) share it for the same step
   // (it is immutable once built).
+  // A layout with page metadata serves a policy without (its keys and values are in the same
+  // rows: the metadata region comes after them), so a run that orders quest first builds one.
   CachedLayout& cached = token_layout_;
-  if (!cached.layout || cached.step != step.s || cached.page != tp.page) {
+  if (!cached.layout || cached.step != step.s || (cached.page != tp.page && tp.page != 0)) {
     cached.layout.reset();  // before building the next one: at most one is kept
     const auto t = Clock::now();
     cached.layout = std::make_shared<const starc::TokenLayout>(head, step.n, sim_.org(), kv_.fmt, tp);

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "sim/centroid_match_harness.hpp"
+#include "sim/centroid_matcher.hpp"
 #include "sim/channel_sim.hpp"
 #include "sim/lockstep.hpp"
 #include "host/controller.hpp"
@@ -70,10 +71,11 @@ struct DecodeConfig {
 
 class DecodeCosim {
  public:
-  // `channel`, `cmatch` and `kv` must outlive the object; `cmatch` may be null when no policy
+  // `channel`, `cmatch` and `kv` must outlive the object; the engine is the pair (channel,
+  // cmatch): the Verilated RTL or the fast engine (sim/fast_channel.hpp). `cmatch` may be null when no policy
   // that scores centroids runs. Throws std::invalid_argument naming a bad parameter (budget 0,
   // head out of range, head dimension not the channel's, ...).
-  DecodeCosim(ChannelSim& channel, CentroidMatchHarness* cmatch, const starc::KvSource& kv,
+  DecodeCosim(ChannelSim& channel, CentroidMatcher* cmatch, const starc::KvSource& kv,
               const DecodeConfig& cfg);
   ~DecodeCosim();
 
@@ -116,7 +118,7 @@ class DecodeCosim {
   std::vector<std::uint16_t> query_bits(unsigned s) const;
 
   ChannelSim& sim_;
-  CentroidMatchHarness* cmatch_;
+  CentroidMatcher* cmatch_;
   const starc::KvSource& kv_;
   DecodeConfig cfg_;
   Controller ctl_;

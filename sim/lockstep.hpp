@@ -4,6 +4,9 @@
 //   controller (PhaseRequest -> timed commands) -> golden channel, every MVSB result expected by
 //   the scoreboard -> Verilated channel, every MVSB result observed by the scoreboard -> the
 //   commands appended to the run's command log (for the trace and its independent check).
+// The channel is the Verilated RTL or the fast engine (sim/fast_channel.hpp), whose results are
+// the golden model's: for it the golden channel and the scoreboard are left out (nothing to
+// compare), and PhaseResult::gold holds the channel's results.
 #pragma once
 
 #include <cstdint>
@@ -60,7 +63,8 @@ class LockstepEngine {
   Controller& ctl_;
   std::vector<Command>& log_;
   WallTime* wall_;
-  std::unique_ptr<GoldenChannel> golden_;
+  std::unique_ptr<GoldenChannel> golden_;  // null for a channel not checked against one
+  bool has_image_ = false;
   Scoreboard sb_;
 };
 

@@ -44,3 +44,37 @@ TEST(PimArith, TreeOrderIsPairwise) {
   const std::array<float, 3> y{1.0f, 2.0f, 3.0f};
   EXPECT_EQ(pim::tree_padded(y), 6.0f);
 }
+
+// encode_input's inline fast path (an exactly representable normal number: fields moved, no
+// rounding) gives what the general rounding gives: every 16-bit pattern of both formats decoded
+// and encoded again, and 4M binary32 patterns of a fixed LCG.
+TEST(PimArith, EncodeFastPathEqualsTheGeneralRounding) {
+  for (const pim::Fmt fmt : {pim::Fmt::fp16, pim::Fmt::bf16}) {
+    for (std::uint32_t b = 0; b < 65536; ++b) {
+      const float x = pim::decode_input(static_cast<std::uint16_t>(b), fmt);
+      ASSERT_EQ(pim::encode_input(x, fmt), pim::encode_input_rounded(x, fmt)) << "pattern " << b;
+    }
+    std::uint64_t s = 12345;
+    for (int i = 0; i < (1 << 22); ++i) {
+      s = s * 6364136223846793005ull + 1442695040888963407ull;
+      const float x = pim::float_of(static_cast<std::uint32_t>(s >> 32));
+      ASSERT_EQ(pim::encode_input(x, fmt), pim::encode_input_rounded(x, fmt)) << "binary32 " << (s >> 32);
+    }
+  }
+}
+
+// mul's inline decoding of the common case (normal fp16, non-NaN bf16) gives decode_input's
+// values: every 16-bit pattern against 64 others of every class, both formats.
+TEST(PimArith, MulEqualsTheProductOfTheDecodedInputs) {
+  for (const pim::Fmt fmt : {pim::Fmt::fp16, pim::Fmt::bf16}) {
+    for (std::uint32_t a = 0; a < 65536; ++a) {
+      for (std::uint32_t k = 0; k < 64; ++k) {
+        const auto b = static_cast<std::uint16_t>(k * 1031u + (k & 7u));  // spread over every exponent
+        const float want = pim::canonicalize(pim::decode_input(static_cast<std::uint16_t>(a), fmt) *
+                                             pim::decode_input(b, fmt));
+        ASSERT_EQ(pim::bits_of(pim::mul(static_cast<std::uint16_t>(a), b, fmt)), pim::bits_of(want))
+            << "a " << a << " b " << b;
+      }
+    }
+  }
+}

@@ -1,0 +1,90 @@
+#include "sim/fast_channel.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "host/golden_channel.hpp"
+#include "host/timing_state.hpp"
+
+namespace pim {
+namespace {
+
+unsigned log2u(unsigned x) {
+  unsigned l = 0;
+  while ((1u << l) < x) ++l;
+  return l;
+}
+
+class FastChannel final : public ChannelSim {
+ public:
+  FastChannel(const Org& org, unsigned head_dim, const Timing& timing, const ChannelSimOptions& opt)
+      : org_(org), head_dim_(head_dim), timing_(timing), fmt_(opt.fmt) {
+    if (!opt.waves.empty())
+      throw std::invalid_argument(fmt::format("{}: the fast engine writes no waves (use the RTL engine)", opt.waves));
+    timing_.refresh = opt.refresh;
+    if (head_dim == 0 || head_dim % (org.banks * org.lanes) != 0)
+      throw std::invalid_argument(fmt::format("fast channel: head dimension {} is not a multiple of banks x lanes = {}",
+                                              head_dim, org.banks * org.lanes));
+    checker_ = std::make_unique<TimingState>(org_, timing_);
+  }
+
+  const Org& org() const override { return org_; }
+  unsigned head_dim() const override { return head_dim_; }
+  const Timing& timing() const override { return timing_; }
+  unsigned result_latency() const override { return 4 + log2u(org_.lanes); }
+  bool checked_against_golden() const override { return false; }
+
+  void set_image(const DramImage& image) override {
+    golden_ = std::make_unique<GoldenChannel>(org_, head_dim_, fmt_, image);
+  }
+  void inject(FaultPlan* plan) override {
+    if (plan != nullptr) throw std::invalid_argument("the fast engine injects no faults (use the RTL engine)");
+  }
+  std::uint64_t cycle() const override { return cycle_; }
+  std::uint32_t timing_error_count() const override { return errors_; }
+  std::uint32_t timing_error_mask() const override { return mask_; }
+
+  std::vector<MvsbResult> run(const std::vector<Command>& cmds) override {
+    if (!golden_) throw std::logic_error("ChannelSim::run without a DRAM image");
+    std::vector<MvsbResult> out;
+    std::uint64_t end = cycle_;
+    for (const Command& c : cmds) {
+      if (c.cycle < cycle_) throw std::invalid_argument(fmt::format("command at cycle {} is in the past (now {})", c.cycle, cycle_));
+      if (const std::uint32_t broken = checker_->check(c, c.cycle); broken != 0) {
+        ++errors_;
+        mask_ |= broken;
+      }
+      checker_->apply(c, c.cycle);
+      cycle_ = c.cycle + 1;
+      end = std::max(end, cycle_);
+      if (auto r = golden_->step(c)) {
+        r->cycle = c.cycle + result_latency();
+        end = std::max(end, r->cycle);
+        out.push_back(std::move(*r));
+      }
+    }
+    cycle_ = end;
+    return out;
+  }
+
+ private:
+  Org org_;
+  unsigned head_dim_;
+  Timing timing_;
+  Fmt fmt_;
+  std::unique_ptr<GoldenChannel> golden_;
+  std::unique_ptr<TimingState> checker_;
+  std::uint64_t cycle_ = 0;
+  std::uint32_t errors_ = 0, mask_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<ChannelSim> make_fast_channel(const Org& org, unsigned head_dim, const Timing& timing,
+                                              const ChannelSimOptions& opt) {
+  return std::make_unique<FastChannel>(org, head_dim, timing, opt);
+}
+
+}  // namespace pim
