@@ -189,6 +189,7 @@ void run_model(ModelArgs a) {
   rtl.channel = [&](pim::Fmt f) {
     pim::ChannelSimOptions o;
     o.fmt = f;
+    o.head_dim = m.head_dim;  // the channel's head-dimension mode register
     return s.channel == "hbm3-pim" ? pim::make_channel_sim_full(o) : pim::make_channel_sim_full_npc(o);
   };
   rtl.cmatch = [] { return std::make_unique<pim::CentroidMatchHarness>(pim::make_centroid_match_s256({})); };

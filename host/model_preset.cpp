@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "contracts/input_error.hpp"
+#include "contracts/pim_org.hpp"
 
 namespace starc {
 namespace {
@@ -74,6 +75,9 @@ ModelPreset load_model_preset(const std::string& file) {
   m.query_heads = positive(j, file, "query_heads", 4096);
   m.kv_heads = positive(j, file, "kv_heads", 4096);
   m.head_dim = positive(j, file, "head_dim", 4096);
+  if (!pim::is_supported_head_dim(m.head_dim))
+    throw InputError(file, fmt::format("field 'head_dim': {} is not a head dimension the PIM channel serves (64, 128 or 256)",
+                                       m.head_dim));
   if (m.query_heads % m.kv_heads != 0)
     throw InputError(file, fmt::format("field 'kv_heads': {} does not divide query_heads {}", m.kv_heads, m.query_heads));
   return m;

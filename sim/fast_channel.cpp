@@ -24,9 +24,8 @@ class FastChannel final : public ChannelSim {
     if (!opt.waves.empty())
       throw std::invalid_argument(fmt::format("{}: the fast engine writes no waves (use the RTL engine)", opt.waves));
     timing_.refresh = opt.refresh;
-    if (head_dim == 0 || head_dim % (org.banks * org.lanes) != 0)
-      throw std::invalid_argument(fmt::format("fast channel: head dimension {} is not a multiple of banks x lanes = {}",
-                                              head_dim, org.banks * org.lanes));
+    // The D the RTL channel's mode register takes (docs/design.md section 2): 64, 128 or 256.
+    check_head_dim(head_dim);
     checker_ = std::make_unique<TimingState>(org_, timing_);
   }
 

@@ -152,6 +152,8 @@ TEST(StarcsimModel, BadInputIsOneLineNamingTheFileAndFieldAndNothingIsWritten) {
        "field 'layers'"},
       {fmt::format("--model '{}'", write_file("m2.json", R"({"name": "x", "layers": 2, "query_heads": 3, "kv_heads": 2, "head_dim": 128})")),
        "field 'kv_heads'"},
+      {fmt::format("--model '{}'", write_file("m2d.json", R"({"name": "x", "layers": 2, "query_heads": 2, "kv_heads": 2, "head_dim": 96})")),
+       "field 'head_dim'"},
       {fmt::format("--model '{}'", write_file("m3.json", R"({"name": "x", "layers": 2, "query_heads": 2, "kv_heads": 2})")),
        "field 'head_dim' is missing"},
       {fmt::format("--model '{}'", write_file("m4.json", R"({"name": "x", "layer": 2, "query_heads": 2, "kv_heads": 2, "head_dim": 128})")),

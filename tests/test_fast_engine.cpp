@@ -110,8 +110,11 @@ struct EngineRun {
 };
 
 EngineRun run_engine(bool fast, Channel ch, pim::Fmt fmt, const pim::DecodeConfig& cfg, bool cmatch_s4 = false,
-                     const std::vector<std::string>& policies = starc::policy_names()) {
-  const pim::ChannelSimOptions opt{fmt, seed(), ""};
+                     const std::vector<std::string>& policies = starc::policy_names(),
+                     const starc::KvSource* kv = nullptr) {
+  pim::ChannelSimOptions opt{fmt, seed(), ""};
+  const unsigned head_dim = kv ? static_cast<unsigned>(kv->heads.at(0).keys.cols()) : 128u;
+  opt.head_dim = head_dim;  // the RTL channel's mode register
   std::unique_ptr<pim::ChannelSim> rtl;
   if (!fast) {
     rtl = ch == Channel::small       ? pim::make_channel_sim_small(opt)
@@ -122,7 +125,7 @@ EngineRun run_engine(bool fast, Channel ch, pim::Fmt fmt, const pim::DecodeConfi
                        : ch == Channel::two_by_two ? pim::channel_2x2_org()
                                                    : pim::hbm3_pim_org();
   std::unique_ptr<pim::ChannelSim> channel =
-      fast ? pim::make_fast_channel(org, 128, pim::timing_preset("hbm3-pim"), opt) : std::move(rtl);
+      fast ? pim::make_fast_channel(org, head_dim, pim::timing_preset("hbm3-pim"), opt) : std::move(rtl);
   std::unique_ptr<pim::CentroidMatcher> cm;
   if (fast) {
     cm = cmatch_s4 ? std::make_unique<pim::FastCentroidMatch>(4, 4096, 4)
@@ -134,7 +137,7 @@ EngineRun run_engine(bool fast, Channel ch, pim::Fmt fmt, const pim::DecodeConfi
         cmatch_s4 ? pim::make_centroid_match_s4(cmo)
                   : ch == Channel::full ? pim::make_centroid_match_s256(cmo) : pim::make_centroid_match_s16(cmo));
   }
-  pim::DecodeCosim cosim(*channel, cm.get(), workload(fmt), cfg);
+  pim::DecodeCosim cosim(*channel, cm.get(), kv ? *kv : workload(fmt), cfg);
   EngineRun r;
   for (const auto& p : policies) r.stats.push_back(cosim.run_policy(p));
   r.cmds = cosim.commands();
@@ -219,6 +222,24 @@ TEST(FastEngine, EveryPolicyBothModesSmallChannelIdenticalToRtl) {
     cfg.mode = mode;
     expect_same_run(run_engine(false, Channel::small, pim::Fmt::fp16, cfg),
                     run_engine(true, Channel::small, pim::Fmt::fp16, cfg));
+  }
+}
+
+// The head dimension is the channel's run-time mode (docs/design.md section 2): D = 64 and 256
+// on the one small build, every policy, identical on both engines.
+TEST(FastEngine, EveryHeadDimensionIdenticalToRtl) {
+  for (const int d : {64, 256}) {
+    SCOPED_TRACE(fmt::format("D = {}", d));
+    starc::SyntheticParams p;
+    p.context = 512;
+    p.steps = 1;
+    p.head_dim = d;
+    p.seed = seed();
+    const starc::KvSource kv = starc::generate_synthetic(p, pim::Fmt::fp16);
+    pim::DecodeConfig cfg;
+    cfg.budget = 128;
+    expect_same_run(run_engine(false, Channel::small, pim::Fmt::fp16, cfg, false, starc::policy_names(), &kv),
+                    run_engine(true, Channel::small, pim::Fmt::fp16, cfg, false, starc::policy_names(), &kv));
   }
 }
 
