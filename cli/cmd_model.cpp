@@ -98,6 +98,7 @@ nlohmann::json config_json(const ModelArgs& a, const ModelPreset& m, const Syste
           {"budget", a.budget},
           {"policies", policies},
           {"sample", a.sample},
+          {"replicates", a.replicates},
           {"seed", a.seed},
           {"policy_flags", {{"block", a.policy.block}, {"clusters", a.policy.clusters}, {"page", a.policy.page},
                             {"sparq_r", a.policy.sparq_r}, {"selection", a.policy.selection},
@@ -132,7 +133,8 @@ void run_model(ModelArgs a) {
     const ModelPreset m = load_model_preset(cfg.at("model").at("file").get<std::string>());
     const SystemPreset s = load_system_preset(cfg.at("system").at("file").get<std::string>());
     const HeadStepPlan plan(m, s, cfg.at("batch").get<unsigned>());
-    ModelReport rep(cfg, m, s, plan, a.replicates, cfg.at("seed").get<std::uint64_t>());
+    // The shards' replicates, not this command's --replicates: a merged table is the unsharded run's.
+    ModelReport rep(cfg, m, s, plan, cfg.at("replicates").get<unsigned>(), cfg.at("seed").get<std::uint64_t>());
     for (std::size_t i = 0; i < parts.size(); ++i)
       for (const auto& c : parts[i].at("contexts")) {
         std::vector<HeadStepRecord> recs;
@@ -302,7 +304,7 @@ void add_model_command(CLI::App& app) {
   cmd->add_option("--shard", args->shard, "simulate the I-th of N disjoint slices of the head-steps (I/N, 1-based)");
   cmd->add_option("--merge", args->merge, "combine the JSON reports of the shards of one run into the system table")
       ->expected(1, -1);
-  cmd->add_option("--replicates", args->replicates, "resampling replicates of a sampled estimate")->capture_default_str();
+  cmd->add_option("--replicates", args->replicates, "resampling replicates of a sampled estimate (--merge: the shards' own)")->capture_default_str();
   cmd->add_option("--seed", args->seed, "seed of the head-steps' KV and of the sample")
       ->capture_default_str()
       ->check(non_negative_integer());

@@ -99,6 +99,20 @@ TEST(StarcsimModel, ShardsMergedGiveTheUnshardedTable) {
   EXPECT_NE(twice.err.find("given twice"), std::string::npos) << twice.err;
 }
 
+// A sampled run's shards merge to its estimate: the merge resamples with the shards' own
+// --replicates (not the merging command's default) and seed.
+TEST(StarcsimModel, ShardsOfASampledRunMergedGiveItsEstimate) {
+  const std::string args = fmt::format("--model '{}' --system '{}' --batch 3 --context 1024 {} --sample 5 --replicates 30",
+                                       model_file(2, 2, 2), system_file(1, 1, 2), kPolicies);
+  const nlohmann::json whole = run_json(args, "swhole.json");
+  const std::string a = test_file("sa.json"), b = test_file("sb.json"), m = test_file("sm.json");
+  for (const auto& [shard, file] : {std::pair{"1/2", a}, std::pair{"2/2", b}})
+    ASSERT_EQ(run_starcsim(fmt::format("model {} --shard {} --json '{}'", args, shard, file)).status, 0);
+  const auto r = run_starcsim(fmt::format("model --merge '{}' '{}' --json '{}'", a, b, m));
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(slurp(m)).at("contexts").at(0).at("estimate"), whole.at("contexts").at(0).at("estimate"));
+}
+
 TEST(StarcsimModel, ThreadsDoNotChangeAFigure) {
   const std::string args = fmt::format("--model '{}' --system '{}' --batch 3 --context 1024 {} --sample 5",
                                        model_file(2, 2, 2), system_file(1, 1, 2), kPolicies);
