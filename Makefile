@@ -117,8 +117,9 @@ mutate: xsim
 
 # Sweeps (issue 13; README "Sweeps", docs/design.md section 15). `make slurm-check`: a one-node
 # Slurm started here (scripts/slurm/start.sh: auth/none, no munge, no cgroups), the 4-point
-# sweeps/small.json submitted as a job array, merged, compared with the same sweep run by
-# `sweep local`, daemons stopped (also on failure). ~15 s. Needs root (CI is) and slurm-wlm.
+# sweeps/small.json (run) and sweeps/model-reduced.json (model shards) submitted as job arrays,
+# merged, compared with the same sweeps run by `sweep local` (and the model shards' merged table
+# with the unsharded run), daemons stopped (also on failure). ~15 s. Needs root (CI is) and slurm-wlm.
 slurm-check: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$(JOBS) --target starcsim
 	@scripts/slurm/check.sh $(BUILD)

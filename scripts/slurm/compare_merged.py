@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Compares two merged sweeps (`starcsim sweep merge` outputs): A.csv with B.csv byte for byte,
-A.json with B.json value for value except the keys named by --ignore (default: wall_seconds,
+A.json with B.json value for value except the keys named by --ignore (default: wall_seconds and wall_s,
 the host wall-clock times each run measures of itself: they differ between any two runs of the
 same point, whatever ran them). Prints what it compared and exits 1 on the first difference.
 docs/design.md section 15."""
@@ -43,7 +43,7 @@ def main():
     ap.add_argument("--ignore", action="append", default=None,
                     help="a JSON key whose values may differ (repeatable; default wall_seconds)")
     args = ap.parse_args()
-    ignore = set(args.ignore or ["wall_seconds"])
+    ignore = set(args.ignore or ["wall_seconds", "wall_s"])
     with open(args.a_csv, "rb") as f:
         a_csv = f.read()
     with open(args.b_csv, "rb") as f:
