@@ -4,7 +4,8 @@
 #      --coverage-line --coverage-toggle) and builds only the tests of the small RTL models:
 #      the fp units, the MAC (4 lanes), the centroid-match unit (MaxSel 4 and 16), the timing
 #      checker (hbm3-pim and iso timing, and two ranks) and the small channel (with the bank, bank group and MAC
-#      front end inside it); not the 64-bank channel;
+#      front end inside it), and the head-dimension tests (small and 2x2 channels at D = 64, 128,
+#      256); not the 64-bank channel;
 #   2. runs them with STARC_COVERAGE_DIR set (each Verilated context writes its counts);
 #   3. merges the counts (scripts/coverage_summary.py): BUILD/coverage/table.txt,
 #      BUILD/coverage/summary.json, BUILD/coverage/merged.dat, and annotated sources in
@@ -17,7 +18,7 @@ JOBS=${JOBS:-$(nproc)}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 COV_BUILD=${BUILD}-cov
 OUT=$BUILD/coverage
-TESTS=(test_fp_units test_mac_rtl test_centroid_match test_timing_rules test_timing_ranks_rtl test_channel)
+TESTS=(test_fp_units test_mac_rtl test_centroid_match test_timing_rules test_timing_ranks_rtl test_channel test_head_dim)
 start=$(date +%s)
 cmake -S "$ROOT" -B "$COV_BUILD" -DCMAKE_BUILD_TYPE=Release -DSTARC_RTL_COVERAGE=ON >/dev/null
 cmake --build "$COV_BUILD" -j"$JOBS" --target "${TESTS[@]}"
