@@ -70,6 +70,8 @@ struct Command {
   std::uint64_t mask = 0;   // MACAB: bit i = global bank group i
   Mode mode = Mode::dot;    // MACAB / MVSB: which datapath (not in the trace)
   std::vector<std::uint16_t> data;  // WRGB / MVGB payload: `lanes` 16-bit elements
+  // Every field equal (the fast engine's commands against the RTL engine's).
+  bool operator==(const Command&) const = default;
 };
 
 }  // namespace pim

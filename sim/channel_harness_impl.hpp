@@ -87,7 +87,7 @@ class ChannelHarness final : public ChannelSim {
   const Org& org() const override { return org_; }
   unsigned head_dim() const override { return head_dim_; }
   const Timing& timing() const override { return timing_; }
-  unsigned result_latency() const override { return 3 + 1 + log2u(org_.lanes); }  // 3 + mac_front_lat
+  unsigned result_latency() const override { return mvsb_result_latency(org_); }
   void set_image(const DramImage& image) override {
     array_ = std::make_unique<DramArray>(image);
     array_->inject(plan_);
@@ -160,12 +160,6 @@ class ChannelHarness final : public ChannelSim {
       }
     }
     return feed;
-  }
-
-  static unsigned log2u(unsigned x) {
-    unsigned l = 0;
-    while ((1u << l) < x) ++l;
-    return l;
   }
 
   // The organisation and timing the C++ side uses (org_, timing_) must be the RTL

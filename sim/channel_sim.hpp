@@ -48,6 +48,16 @@ struct ChannelSimOptions {
   unsigned head_dim = 128;
 };
 
+// Cycles from an MVSB command to its result on pim_channel's result port: 3 + mac_front_lat(lanes)
+// = 4 + log2(lanes) (rtl/pim_channel.sv). The Verilated harness waits for it; the fast engine
+// (sim/fast_channel.hpp) puts its results there, which tests/test_fast_engine.cpp checks against
+// the cycles the RTL's results really come out at.
+inline unsigned mvsb_result_latency(const Org& org) {
+  unsigned log2_lanes = 0;
+  while ((1u << log2_lanes) < org.lanes) ++log2_lanes;
+  return 4 + log2_lanes;
+}
+
 class ChannelSim {
  public:
   virtual ~ChannelSim() = default;

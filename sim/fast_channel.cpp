@@ -11,12 +11,6 @@
 namespace pim {
 namespace {
 
-unsigned log2u(unsigned x) {
-  unsigned l = 0;
-  while ((1u << l) < x) ++l;
-  return l;
-}
-
 class FastChannel final : public ChannelSim {
  public:
   FastChannel(const Org& org, unsigned head_dim, const Timing& timing, const ChannelSimOptions& opt)
@@ -32,7 +26,7 @@ class FastChannel final : public ChannelSim {
   const Org& org() const override { return org_; }
   unsigned head_dim() const override { return head_dim_; }
   const Timing& timing() const override { return timing_; }
-  unsigned result_latency() const override { return 4 + log2u(org_.lanes); }
+  unsigned result_latency() const override { return mvsb_result_latency(org_); }
   bool checked_against_golden() const override { return false; }
 
   void set_image(const DramImage& image) override {

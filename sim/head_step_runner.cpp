@@ -13,11 +13,6 @@
 namespace pim {
 namespace {
 
-struct EngineRun {
-  std::vector<PolicyStats> stats;
-  std::vector<Command> cmds;
-};
-
 EngineRun run_engine(ChannelSim& ch, CentroidMatcher& cm, const starc::KvSource& kv, const HeadStepSpec& spec,
                      const std::vector<std::string>& order) {
   DecodeCosim cosim(ch, &cm, kv, spec.cfg);
@@ -27,21 +22,23 @@ EngineRun run_engine(ChannelSim& ch, CentroidMatcher& cm, const starc::KvSource&
   return r;
 }
 
-// Items compared between the engines (commands, per-step cycles, tokens, output bits), and the
-// first difference.
-void compare(const EngineRun& rtl, const EngineRun& fast, starc::HeadStepRecord& rec) {
-  auto diff = [&](bool same, const std::string& what) {
+}  // namespace
+
+void compare_engine_runs(const EngineRun& rtl, const EngineRun& fast, starc::HeadStepRecord& rec) {
+  // `what` formats the difference, only for the first one (not once per item compared).
+  auto diff = [&](bool same, auto&& what) {
     ++rec.engine_checked;
     if (same) return;
     ++rec.engine_mismatches;
-    if (rec.first_engine_mismatch.empty()) rec.first_engine_mismatch = what;
+    if (rec.first_engine_mismatch.empty()) rec.first_engine_mismatch = what();
   };
-  diff(rtl.cmds.size() == fast.cmds.size(), fmt::format("{} RTL commands, {} fast", rtl.cmds.size(), fast.cmds.size()));
+  diff(rtl.cmds.size() == fast.cmds.size(),
+       [&] { return fmt::format("{} RTL commands, {} fast", rtl.cmds.size(), fast.cmds.size()); });
   for (std::size_t i = 0; i < std::min(rtl.cmds.size(), fast.cmds.size()); ++i) {
     const Command &a = rtl.cmds[i], &b = fast.cmds[i];
-    diff(a.cycle == b.cycle && a.op == b.op && a.pch == b.pch && a.rank == b.rank && a.bg == b.bg && a.bank == b.bank &&
-             a.row == b.row && a.col == b.col && a.mask == b.mask && a.mode == b.mode && a.data == b.data,
-         fmt::format("command {}: RTL {} at {}, fast {} at {}", i, op_name(a.op), a.cycle, op_name(b.op), b.cycle));
+    diff(a == b, [&] {
+      return fmt::format("command {}: RTL {} at {}, fast {} at {}", i, op_name(a.op), a.cycle, op_name(b.op), b.cycle);
+    });
   }
   for (std::size_t p = 0; p < rtl.stats.size(); ++p) {
     const PolicyStats &a = rtl.stats[p], &b = fast.stats[p];
@@ -49,18 +46,22 @@ void compare(const EngineRun& rtl, const EngineRun& fast, starc::HeadStepRecord&
       const StepStats &x = a.steps[s], &y = b.steps[s];
       diff(x.cycles.total == y.cycles.total && x.cycles.selection == y.cycles.selection &&
                x.cycles.keys == y.cycles.keys && x.cycles.values == y.cycles.values,
-           fmt::format("{}: RTL {} cycles, fast {}", a.policy, x.cycles.total, y.cycles.total));
-      diff(x.tokens == y.tokens, fmt::format("{}: selected tokens differ", a.policy));
+           [&] { return fmt::format("{}: RTL {} cycles, fast {}", a.policy, x.cycles.total, y.cycles.total); });
+      diff(x.tokens == y.tokens, [&] { return fmt::format("{}: selected tokens differ", a.policy); });
       bool bits = x.output.size() == y.output.size();
       for (std::size_t d = 0; bits && d < x.output.size(); ++d) bits = bits_of(x.output[d]) == bits_of(y.output[d]);
-      diff(bits, fmt::format("{}: output vectors differ", a.policy));
+      diff(bits, [&] { return fmt::format("{}: output vectors differ", a.policy); });
     }
-    diff(a.cmatch_cycles == b.cmatch_cycles && a.cmatch_passes == b.cmatch_passes,
-         fmt::format("{}: centroid-match cycles {} vs {}", a.policy, a.cmatch_cycles, b.cmatch_cycles));
+    // The policy's totals: its step count, the whole run's cycles, the centroid-match unit's work.
+    diff(a.steps.size() == b.steps.size() && a.cycles.total == b.cycles.total && a.cmatch_cycles == b.cmatch_cycles &&
+             a.cmatch_passes == b.cmatch_passes,
+         [&] {
+           return fmt::format("{}: RTL {} steps, {} cycles, centroid match {} cycles; fast {}, {}, {}", a.policy,
+                              a.steps.size(), a.cycles.total, a.cmatch_cycles, b.steps.size(), b.cycles.total,
+                              b.cmatch_cycles);
+         });
   }
 }
-
-}  // namespace
 
 starc::HeadStepRecord run_head_step(const HeadStepSpec& spec, const RtlEngine* rtl) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -113,7 +114,7 @@ starc::HeadStepRecord run_head_step(const HeadStepSpec& spec, const RtlEngine* r
         rec.cmatch_mismatches += st.cmatch_mismatches;
         rec.rtl_timing_errors += st.rtl_timing_errors;
       }
-      compare(r, fast, rec);
+      compare_engine_runs(r, fast, rec);
     }
   }
   rec.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

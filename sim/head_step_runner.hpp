@@ -39,6 +39,18 @@ struct RtlEngine {
   std::function<std::unique_ptr<CentroidMatcher>()> cmatch;
 };
 
+// One engine's run of a head-step's query head: every policy's figures and the command log.
+struct EngineRun {
+  std::vector<PolicyStats> stats;
+  std::vector<Command> cmds;
+};
+
+// Compares the RTL engine's run with the fast engine's item by item (every command; per policy
+// and step the phase cycles, selected tokens and output bits; per policy its step count, cycles
+// and centroid-match work), adding to rec.engine_checked / engine_mismatches and keeping the
+// first difference in rec.first_engine_mismatch.
+void compare_engine_runs(const EngineRun& rtl, const EngineRun& fast, starc::HeadStepRecord& rec);
+
 // Runs the head-step (rtl: also on the RTL engine, compared with the fast engine). Throws what
 // DecodeCosim throws for a bad configuration.
 starc::HeadStepRecord run_head_step(const HeadStepSpec& spec, const RtlEngine* rtl);

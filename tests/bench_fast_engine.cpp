@@ -57,13 +57,7 @@ HeadStep run(bool fast) {
 }
 
 bool same(const HeadStep& a, const HeadStep& b) {
-  if (a.cmds.size() != b.cmds.size()) return false;
-  for (std::size_t i = 0; i < a.cmds.size(); ++i) {
-    const pim::Command &x = a.cmds[i], &y = b.cmds[i];
-    if (x.cycle != y.cycle || x.op != y.op || x.row != y.row || x.col != y.col || x.mask != y.mask || x.bank != y.bank ||
-        x.bg != y.bg || x.data != y.data)
-      return false;
-  }
+  if (a.cmds != b.cmds) return false;  // every field of every command
   for (std::size_t p = 0; p < a.stats.size(); ++p) {
     const auto &s = a.stats[p].steps.at(0), &t = b.stats[p].steps.at(0);
     if (s.cycles.total != t.cycles.total || s.output != t.output || s.tokens != t.tokens) return false;

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 #include <cstring>
+#include <functional>
 #include <random>
 
 #include <fmt/core.h>
@@ -18,6 +19,7 @@
 #include "sim/decode_cosim.hpp"
 #include "sim/fast_centroid_match.hpp"
 #include "sim/fast_channel.hpp"
+#include "sim/head_step_runner.hpp"
 #include "same_policy_figures.hpp"
 #include "test_seed.hpp"
 
@@ -152,10 +154,7 @@ void expect_same_run(const EngineRun& rtl, const EngineRun& fast) {
   std::size_t differing = 0;
   for (std::size_t i = 0; i < rtl.cmds.size(); ++i) {
     const pim::Command &a = rtl.cmds[i], &b = fast.cmds[i];
-    const bool same = a.cycle == b.cycle && a.op == b.op && a.pch == b.pch && a.rank == b.rank && a.bg == b.bg &&
-                      a.bank == b.bank && a.row == b.row && a.col == b.col && a.mask == b.mask && a.mode == b.mode &&
-                      a.data == b.data;
-    if (!same && differing++ == 0)
+    if (a != b && differing++ == 0)
       ADD_FAILURE() << fmt::format("command {}: RTL {} at cycle {}, fast {} at cycle {}", i, pim::op_name(a.op),
                                    a.cycle, pim::op_name(b.op), b.cycle);
   }
@@ -250,6 +249,56 @@ TEST(FastEngine, PaperChannelIdenticalToRtl) {
   cfg.budget = 256;
   expect_same_run(run_engine(false, Channel::full, pim::Fmt::fp16, cfg),
                   run_engine(true, Channel::full, pim::Fmt::fp16, cfg));
+}
+
+// The model command's RTL-sample comparison (sim/head_step_runner.hpp) finds each kind of
+// difference between the engines it claims to check, and counts every item it compares.
+TEST(FastEngine, ModelSampleComparisonCatchesEachDifference) {
+  pim::EngineRun run;
+  for (unsigned i = 0; i < 3; ++i) {
+    pim::Command c;
+    c.cycle = 10 * i;
+    c.op = pim::Op::MACAB;
+    c.col = i;
+    c.mask = 0x3;
+    run.cmds.push_back(c);
+  }
+  pim::PolicyStats ps;
+  ps.policy = "starc";
+  pim::StepStats st;
+  st.cycles.total = 100;
+  st.tokens = {1, 5, 9};
+  st.output = {0.0f, -2.0f};
+  ps.steps = {st, st};
+  ps.cycles.total = 200;
+  ps.cmatch_cycles = 7;
+  run.stats = {ps};
+  auto compare = [&](const pim::EngineRun& fast) {
+    starc::HeadStepRecord rec;
+    pim::compare_engine_runs(run, fast, rec);
+    return rec;
+  };
+  const auto same = compare(run);
+  EXPECT_EQ(same.engine_mismatches, 0u);
+  EXPECT_EQ(same.engine_checked, 1u + 3u + 2u * 3u + 1u);  // size, commands, 3 per step, the policy
+  std::vector<std::pair<std::string, std::function<void(pim::EngineRun&)>>> faults = {
+      {"command", [](pim::EngineRun& r) { r.cmds[1].mask = 0x1; }},
+      {"command mode", [](pim::EngineRun& r) { r.cmds[2].mode = pim::Mode::axpy; }},
+      {"commands", [](pim::EngineRun& r) { r.cmds.pop_back(); }},
+      {"step cycles", [](pim::EngineRun& r) { r.stats[0].steps[1].cycles.keys += 1; }},
+      {"tokens", [](pim::EngineRun& r) { r.stats[0].steps[0].tokens[2] = 8; }},
+      {"output bits (-0 against +0)", [](pim::EngineRun& r) { r.stats[0].steps[1].output[0] = -0.0f; }},
+      {"steps", [](pim::EngineRun& r) { r.stats[0].steps.pop_back(); }},
+      {"cmatch", [](pim::EngineRun& r) { r.stats[0].cmatch_passes += 1; }},
+  };
+  for (auto& [what, fault] : faults) {
+    SCOPED_TRACE(what);
+    pim::EngineRun fast = run;
+    fault(fast);
+    const auto rec = compare(fast);
+    EXPECT_GE(rec.engine_mismatches, 1u);
+    EXPECT_FALSE(rec.first_engine_mismatch.empty());
+  }
 }
 
 TEST(FastEngine, RefusesWavesAndFaults) {
