@@ -68,7 +68,7 @@ std::unique_ptr<pim::ChannelSim> make_fast(const std::string& name, const pim::C
   const pim::Org org = name == "small" ? pim::small_channel_org() : pim::hbm3_pim_org();
   description = fmt::format("{} {}x{}x{}x{} banks (fast engine: golden model + cycle model, docs/design.md section 14)",
                             name, org.pseudo_channels, org.ranks, org.bank_groups, org.banks);
-  return pim::make_fast_channel(org, o.head_dim, pim::timing_preset(name == "small" ? "hbm3-pim" : name), o);
+  return pim::make_fast_channel(org, pim::timing_preset(name == "small" ? "hbm3-pim" : name), o);
 }
 
 std::unique_ptr<pim::ChannelSim> make_channel(const std::string& name, const pim::ChannelSimOptions& o,

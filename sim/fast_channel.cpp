@@ -13,13 +13,13 @@ namespace {
 
 class FastChannel final : public ChannelSim {
  public:
-  FastChannel(const Org& org, unsigned head_dim, const Timing& timing, const ChannelSimOptions& opt)
-      : org_(org), head_dim_(head_dim), timing_(timing), fmt_(opt.fmt) {
+  FastChannel(const Org& org, const Timing& timing, const ChannelSimOptions& opt)
+      : org_(org), head_dim_(opt.head_dim), timing_(timing), fmt_(opt.fmt) {
     if (!opt.waves.empty())
       throw std::invalid_argument(fmt::format("{}: the fast engine writes no waves (use the RTL engine)", opt.waves));
     timing_.refresh = opt.refresh;
     // The D the RTL channel's mode register takes (docs/design.md section 2): 64, 128 or 256.
-    check_head_dim(head_dim);
+    check_head_dim(head_dim_);
     checker_ = std::make_unique<TimingState>(org_, timing_);
   }
 
@@ -75,9 +75,8 @@ class FastChannel final : public ChannelSim {
 
 }  // namespace
 
-std::unique_ptr<ChannelSim> make_fast_channel(const Org& org, unsigned head_dim, const Timing& timing,
-                                              const ChannelSimOptions& opt) {
-  return std::make_unique<FastChannel>(org, head_dim, timing, opt);
+std::unique_ptr<ChannelSim> make_fast_channel(const Org& org, const Timing& timing, const ChannelSimOptions& opt) {
+  return std::make_unique<FastChannel>(org, timing, opt);
 }
 
 }  // namespace pim

@@ -24,7 +24,7 @@ namespace pim {
 // A fast channel of any organisation, head dimension and timing (std::invalid_argument for
 // opt.waves). The lockstep engine uses its results as the golden ones (checked_against_golden()
 // is false: comparing the golden model with itself would count nothing).
-std::unique_ptr<ChannelSim> make_fast_channel(const Org& org, unsigned head_dim, const Timing& timing,
-                                              const ChannelSimOptions& opt);
+// The head dimension is opt.head_dim, as for the Verilated channels' mode register.
+std::unique_ptr<ChannelSim> make_fast_channel(const Org& org, const Timing& timing, const ChannelSimOptions& opt);
 
 }  // namespace pim

@@ -89,8 +89,9 @@ starc::HeadStepRecord run_head_step(const HeadStepSpec& spec, const RtlEngine* r
     one.description = all.description;
     const starc::KvHead& h = all.heads.at(0);
     one.heads.push_back({h.keys, h.values, h.queries.row(g), h.kind});
-    const ChannelSimOptions opt{one.fmt, 1, ""};
-    auto ch = make_fast_channel(spec.org, spec.head_dim, spec.timing, opt);
+    ChannelSimOptions opt{one.fmt, 1, ""};
+    opt.head_dim = spec.head_dim;
+    auto ch = make_fast_channel(spec.org, spec.timing, opt);
     FastCentroidMatch cm;
     const EngineRun fast = run_engine(*ch, cm, one, spec, order);
     for (const auto& st : fast.stats) {

@@ -40,7 +40,7 @@ struct HeadStep {
 HeadStep run(bool fast) {
   const auto t = std::chrono::steady_clock::now();
   std::unique_ptr<pim::ChannelSim> ch =
-      fast ? pim::make_fast_channel(pim::hbm3_pim_org(), 128, pim::timing_preset("hbm3-pim"), {})
+      fast ? pim::make_fast_channel(pim::hbm3_pim_org(), pim::timing_preset("hbm3-pim"), {})
            : pim::make_channel_sim_full({});
   std::unique_ptr<pim::CentroidMatcher> cm;
   if (fast) cm = std::make_unique<pim::FastCentroidMatch>();

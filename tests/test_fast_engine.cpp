@@ -128,7 +128,7 @@ EngineRun run_engine(bool fast, Channel ch, pim::Fmt fmt, const pim::DecodeConfi
                        : ch == Channel::two_by_two ? pim::channel_2x2_org()
                                                    : pim::hbm3_pim_org();
   std::unique_ptr<pim::ChannelSim> channel =
-      fast ? pim::make_fast_channel(org, head_dim, pim::timing_preset("hbm3-pim"), opt) : std::move(rtl);
+      fast ? pim::make_fast_channel(org, pim::timing_preset("hbm3-pim"), opt) : std::move(rtl);
   std::unique_ptr<pim::CentroidMatcher> cm;
   if (fast) {
     cm = cmatch_s4 ? std::make_unique<pim::FastCentroidMatch>(4, 4096, 4)
@@ -304,9 +304,9 @@ TEST(FastEngine, ModelSampleComparisonCatchesEachDifference) {
 TEST(FastEngine, RefusesWavesAndFaults) {
   pim::ChannelSimOptions opt;
   opt.waves = "x.fst";
-  EXPECT_THROW(pim::make_fast_channel(pim::small_channel_org(), 128, pim::timing_preset("hbm3-pim"), opt),
+  EXPECT_THROW(pim::make_fast_channel(pim::small_channel_org(), pim::timing_preset("hbm3-pim"), opt),
                std::invalid_argument);
-  auto ch = pim::make_fast_channel(pim::small_channel_org(), 128, pim::timing_preset("hbm3-pim"), {});
+  auto ch = pim::make_fast_channel(pim::small_channel_org(), pim::timing_preset("hbm3-pim"), {});
   pim::FaultPlan plan;
   EXPECT_THROW(ch->inject(&plan), std::invalid_argument);
   EXPECT_NO_THROW(ch->inject(nullptr));
